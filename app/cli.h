@@ -1,0 +1,35 @@
+#pragma once
+// Command-line pieces shared by the GUI flags and the headless commands.
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+
+#include "ddpm/schedule.h"
+
+// Exit codes: 2 for a usage error (bad flag or parameter), 1 for work that failed.
+constexpr int kExitUsage = 2;
+constexpr int kExitFailure = 1;
+
+// The schedule flags, the same names everywhere: --schedule --T --beta-start --beta-end
+// --cosine-s --max-beta --zero-terminal-snr. Unset betas take the chosen kind's defaults.
+struct ScheduleFlags {
+    std::string kind = "linear";
+    int T = 1000;
+    double beta_start = 0, beta_end = 0, cosine_s = 0.008, max_beta = 0.999;
+    bool zero_terminal_snr = false;
+    CLI::Option *beta_start_opt = nullptr, *beta_end_opt = nullptr;
+
+    void add_to(CLI::App& app);
+    // The parameters, or an error naming the bad one (validated by make_schedule later).
+    ddpm::Result<ddpm::ScheduleParams> params() const;
+};
+
+// Prints "ddpm-viz: message" to stderr and returns code.
+int fail(int code, const std::string& message);
+
+// Reads a seed in [0, 2^32); CLI11 would accept negative numbers for uint32_t.
+void add_seed_option(CLI::App& app, uint32_t& seed);
+
+// Subcommands register themselves; their callback stores the process exit code.
+void add_schedule_command(CLI::App& app, int& exit_code);
+void add_export_command(CLI::App& app, int& exit_code);   // cli_export.cpp

@@ -1,0 +1,65 @@
+// ddpm-viz: the window by default, or a headless command (schedule, export).
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli.h"
+#include "gui.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{
+        "ddpm-viz: watch the DDPM forward process destroy an image with noise.\n"
+        "x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) eps, eps ~ N(0, I).\n\n"
+        "Without a command it opens the window on IMAGE (default: the embedded photo of Chelsea the cat).\n"
+        "Examples:\n"
+        "  ddpm-viz                                   open the window\n"
+        "  ddpm-viz photo.jpg --schedule cosine --t 300\n"
+        "  ddpm-viz schedule --schedule cosine --T 1000 --out cosine.csv\n"
+        "  ddpm-viz export photo.jpg --t 500 --seed 1 --out x500.png",
+        "ddpm-viz"};
+    app.set_version_flag("--version", DDPM_VERSION);
+    app.require_subcommand(0, 1);
+
+    int exit_code = 0;
+    add_schedule_command(app, exit_code);
+    add_export_command(app, exit_code);
+
+    GuiOptions gui;
+    ScheduleFlags schedule;
+    int t = -1;
+    app.add_option("IMAGE", gui.image_path, "Image to open (PNG, JPEG, BMP, TGA, GIF)");
+    schedule.add_to(app);
+    app.add_option("--t", t, "Timestep shown at start, 0 (clean image) to T")->group("View");
+    add_seed_option(app, gui.seed);
+    app.add_option("--view", gui.view, "xt: the noisy image; equation: x0 | eps | x_t side by side")
+        ->check(CLI::IsMember({"xt", "equation"}))
+        ->capture_default_str()
+        ->group("View");
+    app.add_option("--screenshot", gui.screenshot, "Save the whole window as PNG after the first frames, then exit (needs a display)")
+        ->group("Automation");
+    app.add_option("--render", gui.render, "Save x_t at the image's resolution, rendered by the GPU shader offscreen (EGL, no display), then exit")
+        ->group("Automation");
+    app.add_option("--benchmark-frames", gui.benchmark_frames, "Sweep t over N frames, print median and 95th-percentile frame times, exit")
+        ->check(CLI::NonNegativeNumber)
+        ->group("Automation");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        return fail(kExitUsage, std::string(e.what()) + " (see ddpm-viz --help)");
+    }
+    if (!app.get_subcommands().empty()) return exit_code;
+
+    auto params = schedule.params();
+    if (!params) return fail(kExitUsage, params.error());
+    gui.params = *params;
+    if (t >= 0) gui.t = t;
+    else if (app.count("--t")) return fail(kExitUsage, "--t must be 0 or more, got " + std::to_string(t));
+    if (!gui.render.empty()) return run_render(gui);
+    return run_gui(gui);
+}

@@ -1,0 +1,49 @@
+#pragma once
+// Images as the model sees them: RGB float, x = v / 127.5 - 1 for 8-bit v, row-major, interleaved.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ddpm/result.h"
+
+namespace ddpm {
+
+// Files whose header claims more than this are refused before any pixel is decoded.
+constexpr int kMaxImageSide = 16384;
+constexpr int64_t kMaxImagePixels = int64_t(1) << 28;
+
+struct Image {
+    int width = 0, height = 0;
+    std::vector<float> data;   // width * height * 3 values in [-1, 1] (x_t may leave that range)
+    std::size_t size() const { return data.size(); }
+    bool empty() const { return data.empty(); }
+};
+
+struct Rgb8 {
+    int width = 0, height = 0;
+    std::vector<uint8_t> pixels;   // width * height * 3
+};
+
+inline float from_u8(uint8_t v) { return float(v) / 127.5f - 1.0f; }
+// round((clamp(x, -1, 1) + 1) * 127.5); NaN maps to 0.
+inline uint8_t to_u8(float x) {
+    x = x > -1.0f ? (x < 1.0f ? x : 1.0f) : -1.0f;
+    return uint8_t(int((x + 1.0f) * 127.5f + 0.5f));
+}
+
+// Decodes PNG, JPEG, BMP, TGA, GIF (first frame), 8 or 16 bits, gray/gray+alpha/RGB/RGBA.
+// Gray becomes RGB; alpha is composited over white (what a viewer shows on a light page).
+// 16-bit values are scaled to [-1, 1] without rounding to 8 bits first.
+Result<Image> decode_image(const uint8_t* bytes, std::size_t size, const std::string& name);
+Result<Image> load_image(const std::string& path);
+// Reads a whole file; the error names the path and the reason.
+Result<std::vector<uint8_t>> read_file(const std::string& path);
+
+Rgb8 to_rgb8(const Image& image);
+Image from_rgb8(const Rgb8& rgb);
+
+// Area-averaging downsize so that the longer side is at most max_side (no-op when it fits).
+Image downsize(const Image& image, int max_side);
+
+}  // namespace ddpm
