@@ -1,16 +1,245 @@
-// Placeholder until the window lands (issue 3): the main job prints the default schedule table.
+// The window (GLFW + OpenGL 3.3 + Dear ImGui) and its offscreen twin (--render through EGL).
 #include "gui.h"
 
+#include <glad/gl.h>
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
 
+#include "app.h"
 #include "cli.h"
+#include "ddpm/png.h"
+#include "headless_gl.h"
 
-int run_gui(const GuiOptions& options) {
-    auto schedule = ddpm::make_schedule(options.params);
-    if (!schedule) return fail(kExitUsage, schedule.error());
-    const std::string csv = ddpm::schedule_csv(*schedule);
-    std::fwrite(csv.data(), 1, csv.size(), stdout);
-    return 0;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Frames drawn before --screenshot captures: ImGui sizes auto-fitting windows over the first frames.
+constexpr int kScreenshotFrame = 4;
+
+int default_t(const ddpm::Schedule& s) { return s.T() / 4; }
+
+std::string glfw_error_text() {
+    const char* text = nullptr;
+    glfwGetError(&text);
+    return text ? text : "unknown error";
 }
 
-int run_render(const GuiOptions&) { return fail(kExitFailure, "--render is not available yet"); }
+// $XDG_CONFIG_HOME/ddpm-viz/imgui.ini, else ~/.config/ddpm-viz/imgui.ini; "" disables saving.
+std::string ini_path() {
+    std::filesystem::path dir;
+    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) dir = xdg;
+    else if (const char* home = std::getenv("HOME"); home && *home) dir = std::filesystem::path(home) / ".config";
+    else return {};
+    dir /= "ddpm-viz";
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    return ec ? std::string() : (dir / "imgui.ini").string();
+}
+
+void drop_callback(GLFWwindow* window, int count, const char** paths) {
+    // One image at a time: the first dropped file.
+    if (count > 0) static_cast<App*>(glfwGetWindowUserPointer(window))->pending_open = paths[0];
+}
+
+// The whole window as RGB, top row first.
+ddpm::Rgb8 capture_window(int width, int height) {
+    ddpm::Rgb8 rgb{width, height, std::vector<uint8_t>(std::size_t(width) * height * 3)};
+    std::vector<uint8_t> rows(rgb.pixels.size());
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    glReadBuffer(GL_BACK);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE, rows.data());
+    const std::size_t stride = std::size_t(width) * 3;
+    for (int y = 0; y < height; ++y)
+        std::copy_n(rows.data() + std::size_t(height - 1 - y) * stride, stride, rgb.pixels.data() + std::size_t(y) * stride);
+    return rgb;
+}
+
+double percentile(std::vector<double> values, double p) {
+    std::sort(values.begin(), values.end());
+    return values[std::min(values.size() - 1, std::size_t(p * double(values.size() - 1) + 0.5))];
+}
+
+// Loads the command line's image, or the embedded cat.
+bool load_start_image(App& app, const GuiOptions& options) {
+    if (!options.image_path.empty()) return open_image_file(app, options.image_path);
+    return open_embedded_image(app, "chelsea.png");
+}
+
+struct GlfwSession {
+    ~GlfwSession() { glfwTerminate(); }
+};
+
+}  // namespace
+
+int run_gui(const GuiOptions& options) {
+    const auto start = Clock::now();
+    auto schedule = ddpm::make_schedule(options.params);
+    if (!schedule) return fail(kExitUsage, schedule.error());
+    if (options.t && *options.t > schedule->T())
+        return fail(kExitUsage, "--t " + std::to_string(*options.t) + " is above T = " + std::to_string(schedule->T()));
+
+    if (!glfwInit())
+        return fail(kExitFailure, "cannot open a window: " + glfw_error_text() +
+                                      " (no display? --render FILE works without one)");
+    GlfwSession glfw;
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+    GLFWwindow* window = glfwCreateWindow(1280, 800, "ddpm-viz", nullptr, nullptr);
+    if (!window)
+        return fail(kExitFailure, "OpenGL 3.3 is not available on this display (" + glfw_error_text() +
+                                      "); ddpm-viz needs an OpenGL 3.3 core driver such as Mesa");
+    glfwMakeContextCurrent(window);
+    if (gladLoadGL(glfwGetProcAddress) < GLAD_MAKE_VERSION(3, 3))
+        return fail(kExitFailure, "OpenGL 3.3 is not available: the driver's functions could not be loaded");
+    const bool benchmark = options.benchmark_frames > 0;
+    glfwSwapInterval(benchmark ? 0 : 1);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    const std::string ini = (options.screenshot.empty() && !benchmark) ? ini_path() : std::string();
+    io.IniFilename = ini.empty() ? nullptr : ini.c_str();   // automation runs start from the default layout
+    float scale_x = 1, scale_y = 1;
+    glfwGetWindowContentScale(window, &scale_x, &scale_y);
+    const float scale = std::clamp(std::max(scale_x, scale_y), 1.0f, 4.0f);
+    ImFontConfig font;
+    font.SizePixels = std::round(13.0f * scale);
+    io.Fonts->AddFontDefault(&font);
+    ImGui::StyleColorsDark();
+    ImGui::GetStyle().ScaleAllSizes(scale);
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+
+    auto owned_app = std::make_unique<App>();   // its GL objects must go before the window
+    App& app = *owned_app;
+    app.window = window;
+    app.ui_scale = scale;
+    glfwSetWindowUserPointer(window, &app);
+    glfwSetDropCallback(window, drop_callback);
+    int exit_code = 0;
+    if (ddpm::Status s = app.renderer.init(); !s) {
+        exit_code = fail(kExitFailure, "the x_t shader does not work on this driver: " + s.error);
+    } else {
+        app.params = app.edit = options.params;
+        app.schedule = std::move(*schedule);
+        app.t = options.t.value_or(default_t(app.schedule));
+        app.seed = options.seed;
+        app.view = options.view;
+        if (!load_start_image(app, options)) {
+            // Keep the window useful: the cat, with the reason in the status line.
+            const std::string why = app.status;
+            std::fprintf(stderr, "ddpm-viz: %s\n", why.c_str());
+            open_embedded_image(app, "chelsea.png");
+            app.status = why;
+        }
+        update_gpu(app);
+    }
+
+    std::vector<double> frame_ms;
+    int frame = 0;
+    auto last = Clock::now();
+    while (exit_code == 0 && !glfwWindowShouldClose(window)) {
+        const auto frame_start = Clock::now();
+        if (benchmark) {
+            glfwPollEvents();
+            // Sweep t over the run, one step per frame.
+            const int n = options.benchmark_frames;
+            app.t = n > 1 ? int(std::lround(double(frame) * app.schedule.T() / (n - 1))) : app.schedule.T();
+        } else if (frame < kScreenshotFrame + 1 && !options.screenshot.empty()) {
+            glfwPollEvents();
+        } else {
+            // Idle without spinning when nothing moves.
+            if (app.playing) glfwPollEvents();
+            else glfwWaitEventsTimeout(0.25);
+        }
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        ImGui::NewFrame();
+        draw_frame(app);
+        ImGui::Render();
+        int width = 0, height = 0;
+        glfwGetFramebufferSize(window, &width, &height);
+        glBindFramebuffer(GL_FRAMEBUFFER, 0);
+        glViewport(0, 0, width, height);
+        glClearColor(0.08f, 0.08f, 0.09f, 1);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+        if (frame == 0 && (benchmark || std::getenv("DDPM_VIZ_PRINT_STARTUP"))) {
+            glFinish();
+            std::printf("startup to first frame: %.1f ms\n",
+                        std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+        }
+        if (!options.screenshot.empty() && frame == kScreenshotFrame) {
+            const ddpm::Status s = ddpm::write_png(options.screenshot, capture_window(width, height), true);
+            exit_code = s ? 0 : fail(kExitFailure, s.error);
+            glfwSetWindowShouldClose(window, GLFW_TRUE);
+        }
+        glfwSwapBuffers(window);
+        const auto now = Clock::now();
+        const double ms = std::chrono::duration<double, std::milli>(now - last).count();
+        last = now;
+        app.frame_ms = frame == 0 ? float(ms) : 0.9f * app.frame_ms + 0.1f * float(ms);
+        if (benchmark) {
+            glFinish();
+            frame_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - frame_start).count());
+            if (int(frame_ms.size()) == options.benchmark_frames) {
+                std::printf("%d frames, %dx%d image, %dx%d window: median %.2f ms, 95th percentile %.2f ms\n",
+                            options.benchmark_frames, app.renderer.width(), app.renderer.height(), width, height,
+                            percentile(frame_ms, 0.5), percentile(frame_ms, 0.95));
+                glfwSetWindowShouldClose(window, GLFW_TRUE);
+            }
+        }
+        ++frame;
+    }
+
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    owned_app.reset();
+    glfwDestroyWindow(window);
+    return exit_code;
+}
+
+int run_render(const GuiOptions& options) {
+    auto schedule = ddpm::make_schedule(options.params);
+    if (!schedule) return fail(kExitUsage, schedule.error());
+    const int t = options.t.value_or(default_t(*schedule));
+    if (t > schedule->T())
+        return fail(kExitUsage, "--t " + std::to_string(t) + " is above T = " + std::to_string(schedule->T()));
+    auto loaded = options.image_path.empty() ? load_embedded_image("chelsea.png") : load_image_file(options.image_path);
+    if (!loaded) return fail(kExitFailure, loaded.error());
+    auto gl = ddpm::gpu::HeadlessGl::create();
+    if (!gl) return fail(kExitFailure, gl.error());
+
+    ddpm::Rgb8 rgb;
+    {
+        ddpm::gpu::Renderer renderer;
+        if (ddpm::Status s = renderer.init(); !s) return fail(kExitFailure, s.error);
+        std::string note;
+        if (ddpm::Status s = renderer.upload(loaded->image, &note); !s) return fail(kExitFailure, s.error);
+        if (!note.empty()) std::fprintf(stderr, "ddpm-viz: %s\n", note.c_str());
+        ddpm::gpu::RenderTarget target;
+        renderer.render_xt(target, ddpm::gpu::xt_uniforms(*schedule, t, options.seed));
+        rgb = ddpm::gpu::read_back(target);
+    }
+    if (ddpm::Status s = ddpm::write_png(options.render, rgb, true); !s) return fail(kExitFailure, s.error);
+    return 0;
+}

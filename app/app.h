@@ -1,0 +1,104 @@
+#pragma once
+// The window's state (one App) and its panels, each a function drawing one part of the frame.
+// Widgets change the state; the GPU work happens once per frame in update_gpu.
+#include <imgui.h>
+
+#include <cstdint>
+#include <future>
+#include <string>
+#include <vector>
+
+#include "ddpm/image.h"
+#include "ddpm/result.h"
+#include "ddpm/schedule.h"
+#include "renderer.h"
+
+struct GLFWwindow;
+
+// Zoom and pan of the image view, in screen pixels per image pixel.
+struct ImageViewState {
+    bool fit = true;        // follow the panel's size
+    float zoom = 1;
+    ImVec2 offset{0, 0};    // image top-left relative to the canvas top-left
+};
+
+// A schedule kept as faint comparison curves.
+struct PinnedSchedule {
+    std::string name;
+    ddpm::Schedule schedule;
+};
+constexpr int kMaxPinned = 4;
+
+struct App {
+    // --- What the user looks at; read by the export panel.
+    ddpm::Image x0;                       // the current x0 at full resolution (the GPU copy may be downsized)
+    std::string image_source;             // its file path, or "embedded:chelsea.png"
+    std::vector<uint8_t> image_bytes;     // the bytes of that file as read, to hash or save
+    ddpm::ScheduleParams params;          // the last valid schedule parameters
+    ddpm::Schedule schedule;              // make_schedule(params)
+    int t = 0;                            // the timestep shown, 0 (clean) .. schedule.T()
+    uint32_t seed = 0;                    // the seed of eps
+    std::string view = "xt";              // "xt" (x_t alone) or "equation" (x0 | eps | x_t)
+    std::string status;                   // the status line: the latest message for the user
+
+    // --- Interface state.
+    ddpm::ScheduleParams edit;            // what the schedule widgets show; may be invalid
+    std::string schedule_error;           // core's message about `edit`, shown beside the controls
+    bool playing = false;
+    float play_speed = 250;               // timesteps per second
+    bool loop = true;
+    double play_carry = 0;                // fraction of a step left from the last frame
+    bool log_y = false;
+    std::vector<PinnedSchedule> pinned;
+    ImageViewState image_view;
+    std::string path_field;               // the Open path field (when zenity is not installed)
+    std::string pending_open;             // a dropped file, opened after the frame
+    std::future<std::string> file_dialog; // zenity running in the background
+    bool show_open_popup = false;
+    bool reset_layout = false;
+    float ui_scale = 1;                   // the monitor's content scale
+    float frame_ms = 0;                   // smoothed frame time, for the status line
+
+    // --- GPU.
+    GLFWwindow* window = nullptr;
+    ddpm::gpu::Renderer renderer;
+    ddpm::gpu::RenderTarget xt_target, x0_target, eps_target;
+    ddpm::gpu::XtUniforms rendered_xt{-1, -1, 0};   // what xt_target holds
+    uint32_t rendered_parts_key = 0;      // what eps_target holds
+    bool parts_stale = true;              // x0_target and eps_target need a render
+    std::string gpu_note;                 // e.g. "shown downscaled to ..."
+};
+
+// An image with where it came from.
+struct LoadedImage {
+    ddpm::Image image;
+    std::string source;             // the path, or "embedded:NAME"
+    std::vector<uint8_t> bytes;     // the file as read
+};
+ddpm::Result<LoadedImage> load_image_file(const std::string& path);
+ddpm::Result<LoadedImage> load_embedded_image(const char* name);
+
+// Replaces x0 with an image file; on failure the status line gets core's message and x0 stays.
+bool open_image_file(App& app, const std::string& path);
+// One of the embedded samples: "chelsea.png", "astronaut.png", "coffee.png".
+bool open_embedded_image(App& app, const char* name);
+// The embedded samples by file name.
+std::vector<const char*> sample_image_names();
+// Builds the schedule from app.edit when it changed: valid -> params/schedule, else schedule_error.
+void apply_schedule_edits(App& app);
+// Renders what changed since the last frame (uniforms only; no upload, no CPU noise).
+void update_gpu(App& app);
+// Keyboard: Left/Right (Shift: 10), Home/End, Space.
+void handle_keys(App& app);
+// Advances t while playing.
+void advance_play(App& app, float seconds);
+void set_t(App& app, int t);
+
+// Panels.
+void draw_menu_bar(App& app);
+void draw_controls(App& app);
+void draw_image_view(App& app);
+void draw_plots(App& app);
+void draw_status_line(App& app);
+// The whole frame: panels, then the once-per-frame updates.
+void draw_frame(App& app);

@@ -1,0 +1,215 @@
+#include "renderer.h"
+
+#include <cassert>
+#include <cstring>
+
+#include "ddpm/embedded.h"
+#include "ddpm/noise.h"
+#include "ddpm/rng.h"
+
+namespace ddpm {
+// Defined by ddpm_embed(ddpm_gpu shaders ...) in app/CMakeLists.txt.
+std::span<const EmbeddedFile> embedded_shaders();
+}
+
+namespace ddpm::gpu {
+
+std::string shader_file(std::string_view name) {
+    const EmbeddedFile* file = find_embedded(embedded_shaders(), name);
+    assert(file && "shader not embedded: is it in shaders/?");
+    return file ? std::string(reinterpret_cast<const char*>(file->data), file->size) : std::string();
+}
+
+std::string fragment_source(std::string_view body_file) {
+    // #line 1 keeps the driver's line numbers true to the body file.
+    return "#version 330 core\n" + shader_file("noise.glsl") + "\n#line 1\n" + shader_file(body_file);
+}
+
+namespace {
+std::string vertex_source() { return "#version 330 core\n#line 1\n" + shader_file("fullscreen_vert.glsl"); }
+
+std::string shader_log(GLuint shader) {
+    GLint length = 0;
+    glGetShaderiv(shader, GL_INFO_LOG_LENGTH, &length);
+    std::string log(std::size_t(length > 0 ? length : 0), '\0');
+    if (length > 0) glGetShaderInfoLog(shader, length, nullptr, log.data());
+    while (!log.empty() && (log.back() == '\0' || log.back() == '\n')) log.pop_back();
+    return log;
+}
+
+Result<GLuint> compile(GLenum stage, const std::string& source) {
+    const GLuint shader = glCreateShader(stage);
+    const char* text = source.c_str();
+    glShaderSource(shader, 1, &text, nullptr);
+    glCompileShader(shader);
+    GLint ok = 0;
+    glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
+    if (ok) return shader;
+    std::string log = shader_log(shader);
+    glDeleteShader(shader);
+    return Error{std::string(stage == GL_VERTEX_SHADER ? "vertex" : "fragment") +
+                 " shader failed to compile: " + log};
+}
+}  // namespace
+
+Program::~Program() {
+    if (id_) glDeleteProgram(id_);
+}
+
+Status Program::load(const std::string& vertex_source, const std::string& fragment_source) {
+    auto vs = compile(GL_VERTEX_SHADER, vertex_source);
+    if (!vs) return Error{vs.error()};
+    auto fs = compile(GL_FRAGMENT_SHADER, fragment_source);
+    if (!fs) {
+        glDeleteShader(*vs);
+        return Error{fs.error()};
+    }
+    const GLuint program = glCreateProgram();
+    glAttachShader(program, *vs);
+    glAttachShader(program, *fs);
+    glLinkProgram(program);
+    glDeleteShader(*vs);
+    glDeleteShader(*fs);
+    GLint ok = 0;
+    glGetProgramiv(program, GL_LINK_STATUS, &ok);
+    if (!ok) {
+        GLint length = 0;
+        glGetProgramiv(program, GL_INFO_LOG_LENGTH, &length);
+        std::string log(std::size_t(length > 0 ? length : 0), '\0');
+        if (length > 0) glGetProgramInfoLog(program, length, nullptr, log.data());
+        glDeleteProgram(program);
+        return Error{"shader program failed to link: " + log};
+    }
+    if (id_) glDeleteProgram(id_);
+    id_ = program;
+    return {};
+}
+
+RenderTarget::~RenderTarget() {
+    if (framebuffer_) glDeleteFramebuffers(1, &framebuffer_);
+    if (texture_) glDeleteTextures(1, &texture_);
+}
+
+void RenderTarget::resize(int width, int height) {
+    assert(width > 0 && height > 0);
+    if (width == width_ && height == height_) return;
+    if (!texture_) {
+        glGenTextures(1, &texture_);
+        glGenFramebuffers(1, &framebuffer_);
+    }
+    glBindTexture(GL_TEXTURE_2D, texture_);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glBindFramebuffer(GL_FRAMEBUFFER, framebuffer_);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, texture_, 0);
+    assert(glCheckFramebufferStatus(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    width_ = width;
+    height_ = height;
+}
+
+XtUniforms xt_uniforms(const Schedule& schedule, int t, uint32_t seed) {
+    assert(t >= 0 && t <= schedule.T());
+    return {float(schedule.sqrt_alpha_bar[std::size_t(t)]), float(schedule.sqrt_one_minus_alpha_bar[std::size_t(t)]),
+            rng::stream_key(seed, kEpsStream)};
+}
+
+Renderer::~Renderer() {
+    if (x0_texture_) glDeleteTextures(1, &x0_texture_);
+    if (vertex_array_) glDeleteVertexArrays(1, &vertex_array_);
+}
+
+Status Renderer::init() {
+    if (Status s = xt_program.load(vertex_source(), fragment_source("xt_frag.glsl")); !s)
+        return Error{"xt_frag.glsl: " + s.error};
+    if (Status s = copy_program.load(vertex_source(), fragment_source("copy_frag.glsl")); !s)
+        return Error{"copy_frag.glsl: " + s.error};
+    // The core profile needs a bound vertex array even when the vertices come from gl_VertexID.
+    if (!vertex_array_) glGenVertexArrays(1, &vertex_array_);
+    return {};
+}
+
+GLint Renderer::max_texture_size() const {
+    GLint size = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &size);
+    return size;
+}
+
+Status Renderer::upload(const Image& x0, std::string* note) {
+    if (x0.empty()) return Error{"the image is empty"};
+    const int limit = max_texture_size();
+    Image downsized;
+    const Image* image = &x0;
+    if (note) note->clear();
+    if (x0.width > limit || x0.height > limit) {
+        downsized = downsize(x0, limit);
+        image = &downsized;
+        if (note)
+            *note = "shown downscaled to " + std::to_string(image->width) + "x" + std::to_string(image->height) +
+                    ": " + std::to_string(x0.width) + "x" + std::to_string(x0.height) +
+                    " is above this GPU's texture limit of " + std::to_string(limit);
+    }
+    if (!x0_texture_) glGenTextures(1, &x0_texture_);
+    glBindTexture(GL_TEXTURE_2D, x0_texture_);
+    // Rows of 3 floats: any width is 4-byte aligned, but keep 1 so nothing depends on it.
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB32F, image->width, image->height, 0, GL_RGB, GL_FLOAT, image->data.data());
+    // texelFetch only, but a mipmapped default filter would leave the texture incomplete (black).
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    if (glGetError() == GL_OUT_OF_MEMORY) {
+        width_ = height_ = 0;
+        return Error{"the GPU has not enough memory for a " + std::to_string(image->width) + "x" +
+                     std::to_string(image->height) + " image"};
+    }
+    width_ = image->width;
+    height_ = image->height;
+    return {};
+}
+
+void Renderer::begin_pass(RenderTarget& target, GLuint program) {
+    assert(width_ > 0 && "upload an image first");
+    target.resize(width_, height_);
+    glBindFramebuffer(GL_FRAMEBUFFER, target.framebuffer());
+    glViewport(0, 0, width_, height_);
+    glDisable(GL_BLEND);
+    glDisable(GL_SCISSOR_TEST);
+    glDisable(GL_DEPTH_TEST);
+    glDisable(GL_CULL_FACE);
+    glUseProgram(program);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, x0_texture_);
+    glUniform1i(glGetUniformLocation(program, "x0"), 0);
+    glBindVertexArray(vertex_array_);
+}
+
+void Renderer::render_xt(RenderTarget& target, const XtUniforms& u) {
+    const GLuint program = xt_program.id();
+    begin_pass(target, program);
+    glUniform1f(glGetUniformLocation(program, "sqrt_alpha_bar"), u.sqrt_alpha_bar);
+    glUniform1f(glGetUniformLocation(program, "sqrt_one_minus_alpha_bar"), u.sqrt_one_minus_alpha_bar);
+    glUniform1ui(glGetUniformLocation(program, "key"), u.key);
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+}
+
+void Renderer::render_copy(RenderTarget& target) {
+    begin_pass(target, copy_program.id());
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+}
+
+Rgb8 read_back(const RenderTarget& target) {
+    Rgb8 out{target.width(), target.height(), {}};
+    out.pixels.resize(std::size_t(out.width) * std::size_t(out.height) * 3);
+    glBindFramebuffer(GL_FRAMEBUFFER, target.framebuffer());
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, out.width, out.height, GL_RGB, GL_UNSIGNED_BYTE, out.pixels.data());
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    return out;
+}
+
+}  // namespace ddpm::gpu

@@ -1,0 +1,96 @@
+#pragma once
+// x_t on the GPU: x0 lives in a texture uploaded once; each render is one fullscreen pass whose
+// only inputs are uniforms, with the noise of shaders/noise.glsl (the twin of ddpm::rng).
+// Needs a current OpenGL 3.3 core context (a GLFW window or HeadlessGl).
+#include <glad/gl.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ddpm/image.h"
+#include "ddpm/result.h"
+#include "ddpm/schedule.h"
+
+namespace ddpm::gpu {
+
+// The text of an embedded shaders/NAME file (asserts that it exists).
+std::string shader_file(std::string_view name);
+// "#version 330 core" + noise.glsl + the body file: GLSL has no #include.
+std::string fragment_source(std::string_view body_file);
+
+// A linked program. load() keeps the previous program when the new source fails to compile or link.
+class Program {
+public:
+    Program() = default;
+    ~Program();
+    Program(const Program&) = delete;
+    Program& operator=(const Program&) = delete;
+    // The error is the driver's log, prefixed with the stage that failed.
+    Status load(const std::string& vertex_source, const std::string& fragment_source);
+    GLuint id() const { return id_; }
+
+private:
+    GLuint id_ = 0;
+};
+
+// A color texture of the image's size (RGBA8) with its framebuffer. The texture samples nearest
+// when magnified, so zoomed-in pixels stay sharp.
+class RenderTarget {
+public:
+    RenderTarget() = default;
+    ~RenderTarget();
+    RenderTarget(const RenderTarget&) = delete;
+    RenderTarget& operator=(const RenderTarget&) = delete;
+    void resize(int width, int height);
+    GLuint texture() const { return texture_; }
+    GLuint framebuffer() const { return framebuffer_; }
+    int width() const { return width_; }
+    int height() const { return height_; }
+
+private:
+    GLuint texture_ = 0, framebuffer_ = 0;
+    int width_ = 0, height_ = 0;
+};
+
+// The uniforms of one x_t: x_t = sqrt_alpha_bar * x0 + sqrt_one_minus_alpha_bar * eps(key).
+struct XtUniforms {
+    float sqrt_alpha_bar = 1, sqrt_one_minus_alpha_bar = 0;
+    uint32_t key = 0;
+    bool operator==(const XtUniforms&) const = default;
+};
+XtUniforms xt_uniforms(const Schedule& schedule, int t, uint32_t seed);
+
+class Renderer {
+public:
+    Renderer() = default;
+    ~Renderer();
+    Renderer(const Renderer&) = delete;
+    Renderer& operator=(const Renderer&) = delete;
+
+    // Compiles the embedded shaders; the error holds the driver's log.
+    Status init();
+    // Uploads x0 (the only upload per image). An image above the GPU's texture size limit is
+    // downsized to fit and `note` says so; otherwise `note` is left empty.
+    Status upload(const Image& x0, std::string* note = nullptr);
+    int width() const { return width_; }
+    int height() const { return height_; }
+    GLint max_texture_size() const;
+
+    // Renders x_t into target, resized to the image. x0 alone is {1, 0, key}, eps alone {0, 1, key}.
+    void render_xt(RenderTarget& target, const XtUniforms& u);
+    // The same pass with a plain copy shader (the benchmark's fill-rate baseline).
+    void render_copy(RenderTarget& target);
+
+    Program xt_program, copy_program;
+
+private:
+    void begin_pass(RenderTarget& target, GLuint program);
+    GLuint x0_texture_ = 0, vertex_array_ = 0;
+    int width_ = 0, height_ = 0;
+};
+
+// Reads the target back as 8-bit RGB, top row first (the target holds the image top row first).
+Rgb8 read_back(const RenderTarget& target);
+
+}  // namespace ddpm::gpu

@@ -1,0 +1,479 @@
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <unistd.h>
+
+#include "app.h"
+#include "panel_export.h"
+#include "plot.h"
+
+namespace {
+
+ImTextureID texture_id(const ddpm::gpu::RenderTarget& target) {
+    return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(target.texture()));
+}
+
+bool has_zenity() {
+    const char* path = std::getenv("PATH");
+    std::string dirs = path ? path : "/usr/bin";
+    for (std::size_t start = 0; start <= dirs.size();) {
+        std::size_t end = dirs.find(':', start);
+        if (end == std::string::npos) end = dirs.size();
+        if (access((dirs.substr(start, end - start) + "/zenity").c_str(), X_OK) == 0) return true;
+        start = end + 1;
+    }
+    return false;
+}
+
+// zenity's chooser in the background, so the window keeps drawing; "" when cancelled.
+std::string run_zenity() {
+    FILE* pipe = popen("zenity --file-selection --title='Open an image' "
+                       "--file-filter='Images | *.png *.jpg *.jpeg *.bmp *.tga *.gif' "
+                       "--file-filter='All files | *' 2>/dev/null", "r");
+    if (!pipe) return {};
+    std::string path;
+    char buffer[512];
+    while (std::fgets(buffer, sizeof buffer, pipe)) path += buffer;
+    pclose(pipe);
+    while (!path.empty() && (path.back() == '\n' || path.back() == '\r')) path.pop_back();
+    return path;
+}
+
+void start_open(App& app) {
+    if (app.file_dialog.valid()) return;
+    if (has_zenity()) app.file_dialog = std::async(std::launch::async, run_zenity);
+    else app.show_open_popup = true;
+}
+
+std::string schedule_label(const ddpm::ScheduleParams& p) {
+    char text[128];
+    if (p.kind == ddpm::ScheduleKind::Cosine)
+        std::snprintf(text, sizeof text, "cosine s=%g T=%d", p.cosine_s, p.T);
+    else
+        std::snprintf(text, sizeof text, "%s %g..%g T=%d", ddpm::schedule_name(p.kind), p.beta_start, p.beta_end, p.T);
+    return std::string(text) + (p.zero_terminal_snr ? " zero-SNR" : "");
+}
+
+// First-use placement relative to the window; "Reset layout" applies it again.
+void place_window(const App& app, ImVec2 pos, ImVec2 size) {
+    const ImGuiCond cond = app.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+    ImGui::SetNextWindowPos(pos, cond);
+    ImGui::SetNextWindowSize(size, cond);
+}
+
+struct Layout {
+    float top, bottom, sidebar, image_height, width;
+};
+Layout layout(const App& app) {
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const float top = ImGui::GetFrameHeight(), bottom = display.y - ImGui::GetFrameHeight();
+    const float sidebar = std::min(360.0f * app.ui_scale, display.x * 0.4f);
+    return {top, bottom, sidebar, std::floor((bottom - top) * 0.6f), display.x};
+}
+
+void help_marker(const char* text) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(?)");
+    if (ImGui::IsItemHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+        ImGui::TextUnformatted(text);
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+    }
+}
+
+void draw_image_controls(App& app) {
+    ImGui::Text("%s", app.image_source.c_str());
+    ImGui::TextDisabled("%d x %d", app.x0.width, app.x0.height);
+    if (!app.gpu_note.empty()) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "%s", app.gpu_note.c_str());
+        ImGui::PopTextWrapPos();
+    }
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+    if (ImGui::BeginCombo("##samples", "Sample image")) {
+        for (const char* name : sample_image_names())
+            if (ImGui::Selectable(name, app.image_source == std::string("embedded:") + name)) open_embedded_image(app, name);
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button(app.file_dialog.valid() ? "Opening..." : "Open...")) start_open(app);
+    ImGui::TextDisabled("or drop an image file on the window");
+}
+
+void draw_timestep_controls(App& app) {
+    const int T = app.schedule.T();
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    ImGui::SliderInt("##t", &app.t, 0, T, "t = %d", ImGuiSliderFlags_AlwaysClamp);
+    if (ImGui::Button("|<")) set_t(app, 0);
+    ImGui::SameLine();
+    if (ImGui::Button("-10")) set_t(app, app.t - 10);
+    ImGui::SameLine();
+    if (ImGui::Button("-1")) set_t(app, app.t - 1);
+    ImGui::SameLine();
+    if (ImGui::Button("+1")) set_t(app, app.t + 1);
+    ImGui::SameLine();
+    if (ImGui::Button("+10")) set_t(app, app.t + 10);
+    ImGui::SameLine();
+    if (ImGui::Button(">|")) set_t(app, T);
+    if (ImGui::Button(app.playing ? "Pause" : "Play", ImVec2(ImGui::GetFontSize() * 4, 0))) {
+        app.playing = !app.playing;
+        if (app.playing && app.t >= T) app.t = 0;
+    }
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    ImGui::SliderFloat("##speed", &app.play_speed, 10, 2000, "%.0f steps/s", ImGuiSliderFlags_Logarithmic);
+    ImGui::SameLine();
+    ImGui::Checkbox("Loop", &app.loop);
+    ImGui::TextDisabled("Keys: Left/Right, Shift = 10, Home/End, Space");
+
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    ImGui::InputScalar("##seed", ImGuiDataType_U32, &app.seed);
+    ImGui::SameLine();
+    if (ImGui::Button("New seed")) app.seed = std::random_device{}();
+    ImGui::SameLine();
+    ImGui::TextUnformatted("seed");
+}
+
+void draw_schedule_controls(App& app) {
+    struct Preset {
+        const char* label;
+        const char* tip;
+        ddpm::ScheduleParams params;
+    };
+    ddpm::ScheduleParams sd = ddpm::default_params(ddpm::ScheduleKind::ScaledLinear);
+    sd.beta_start = 0.00085, sd.beta_end = 0.012;
+    ddpm::ScheduleParams sd_zero = sd;
+    sd_zero.zero_terminal_snr = true;
+    const Preset presets[] = {
+        {"DDPM", "Ho et al. 2020: linear 1e-4..0.02, T = 1000", ddpm::ScheduleParams{}},
+        {"iDDPM", "Nichol & Dhariwal 2021: cosine, s = 0.008", ddpm::default_params(ddpm::ScheduleKind::Cosine)},
+        {"SD", "Stable Diffusion: scaled-linear 0.00085..0.012, T = 1000", sd},
+        {"SD zero-SNR", "Stable Diffusion rescaled to zero terminal SNR (Lin et al. 2023)", sd_zero},
+    };
+    for (const auto& p : presets) {
+        if (&p != presets) ImGui::SameLine();
+        if (ImGui::Button(p.label)) app.edit = p.params;
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", p.tip);
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Reset")) app.edit = ddpm::ScheduleParams{};
+
+    const float width = ImGui::GetFontSize() * 11;
+    ImGui::SetNextItemWidth(width);
+    if (ImGui::BeginCombo("schedule", ddpm::schedule_name(app.edit.kind))) {
+        for (const auto& k : ddpm::kScheduleKinds)
+            if (ImGui::Selectable(k.name, k.kind == app.edit.kind) && k.kind != app.edit.kind) {
+                ddpm::ScheduleParams p = ddpm::default_params(k.kind);
+                p.T = app.edit.T;
+                p.zero_terminal_snr = app.edit.zero_terminal_snr;
+                app.edit = p;
+            }
+        ImGui::EndCombo();
+    }
+    const auto log_slider = ImGuiSliderFlags_Logarithmic;
+    if (app.edit.kind == ddpm::ScheduleKind::Cosine) {
+        const double s_min = 1e-4, s_max = 0.5, b_min = 0.5, b_max = 0.9999;
+        ImGui::SetNextItemWidth(width);
+        ImGui::SliderScalar("cosine_s", ImGuiDataType_Double, &app.edit.cosine_s, &s_min, &s_max, "%.4g", log_slider);
+        ImGui::SetNextItemWidth(width);
+        ImGui::SliderScalar("max_beta", ImGuiDataType_Double, &app.edit.max_beta, &b_min, &b_max, "%.4g");
+    } else {
+        const double lo = 1e-6, hi = 0.999;
+        ImGui::SetNextItemWidth(width);
+        ImGui::SliderScalar("beta_start", ImGuiDataType_Double, &app.edit.beta_start, &lo, &hi, "%.5g", log_slider);
+        ImGui::SetNextItemWidth(width);
+        ImGui::SliderScalar("beta_end", ImGuiDataType_Double, &app.edit.beta_end, &lo, &hi, "%.5g", log_slider);
+    }
+    ImGui::SetNextItemWidth(width);
+    ImGui::InputInt("T", &app.edit.T, 10, 100);
+    ImGui::Checkbox("zero terminal SNR", &app.edit.zero_terminal_snr);
+    help_marker("Rescales the schedule so that alpha_bar_T = 0: the last step is pure noise (Lin et al. 2023).");
+    if (!app.schedule_error.empty()) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored(ImVec4(1, 0.4f, 0.35f, 1), "%s", app.schedule_error.c_str());
+        ImGui::TextDisabled("Still showing: %s", schedule_label(app.params).c_str());
+        ImGui::PopTextWrapPos();
+    }
+}
+
+void draw_numbers(App& app) {
+    const auto& s = app.schedule;
+    const std::size_t t = std::size_t(app.t);
+    if (!ImGui::BeginTable("numbers", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) return;
+    auto row = [](const char* name, const char* format, double v) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(name);
+        ImGui::TableNextColumn();
+        ImGui::Text(format, v);
+    };
+    row("beta_t", "%.6g", s.beta[t]);
+    row("alpha_bar_t", "%.6g", s.alpha_bar[t]);
+    row("sqrt_alpha_bar_t", "%.6g", s.sqrt_alpha_bar[t]);
+    row("sqrt_one_minus_alpha_bar_t", "%.6g", s.sqrt_one_minus_alpha_bar[t]);
+    row("SNR (dB)", "%.2f", 10 * std::log10(s.snr[t]));
+    row("sigma_t", "%.6g", s.sigma[t]);
+    ImGui::EndTable();
+}
+
+void draw_open_popup(App& app) {
+    if (app.show_open_popup) {
+        ImGui::OpenPopup("Open image");
+        app.show_open_popup = false;
+    }
+    if (!ImGui::BeginPopupModal("Open image", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    ImGui::TextUnformatted("Path of a PNG, JPEG, BMP, TGA or GIF file:");
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
+    const bool enter = ImGui::InputText("##path", &app.path_field, ImGuiInputTextFlags_EnterReturnsTrue);
+    if (ImGui::Button("Open") || enter) {
+        app.pending_open = app.path_field;
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+}
+
+// The image at `zoom` screen pixels per image pixel, zoomed around the cursor by the wheel and
+// panned by dragging.
+void draw_xt_canvas(App& app) {
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    if (avail.x < 8 || avail.y < 8 || app.xt_target.texture() == 0) return;
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImGui::InvisibleButton("canvas", avail, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonMiddle);
+    const ImVec2 image(float(app.renderer.width()), float(app.renderer.height()));
+    ImageViewState& v = app.image_view;
+    if (v.fit) {
+        v.zoom = std::min(avail.x / image.x, avail.y / image.y);
+        v.offset = ImVec2((avail.x - image.x * v.zoom) * 0.5f, (avail.y - image.y * v.zoom) * 0.5f);
+    }
+    const ImGuiIO& io = ImGui::GetIO();
+    if (ImGui::IsItemHovered() && io.MouseWheel != 0) {
+        const ImVec2 mouse(io.MousePos.x - origin.x, io.MousePos.y - origin.y);
+        const ImVec2 at((mouse.x - v.offset.x) / v.zoom, (mouse.y - v.offset.y) / v.zoom);   // image point under the cursor
+        const float zoom = std::clamp(v.zoom * std::pow(1.25f, io.MouseWheel), 0.02f, 64.0f);
+        v.offset = ImVec2(mouse.x - at.x * zoom, mouse.y - at.y * zoom);
+        v.zoom = zoom;
+        v.fit = false;
+    }
+    if (ImGui::IsItemActive() && (io.MouseDelta.x != 0 || io.MouseDelta.y != 0)) {
+        v.offset.x += io.MouseDelta.x;
+        v.offset.y += io.MouseDelta.y;
+        v.fit = false;
+    }
+    if (ImGui::IsItemHovered() || ImGui::IsItemActive()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImVec2 end(origin.x + avail.x, origin.y + avail.y);
+    draw->PushClipRect(origin, end, true);
+    const ImVec2 p0(origin.x + v.offset.x, origin.y + v.offset.y);
+    draw->AddImage(texture_id(app.xt_target), p0, ImVec2(p0.x + image.x * v.zoom, p0.y + image.y * v.zoom));
+    draw->PopClipRect();
+}
+
+void draw_equation(App& app) {
+    const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
+    ImGui::Text("x_t = %.3f * x0 + %.3f * eps      (t = %d)", u.sqrt_alpha_bar, u.sqrt_one_minus_alpha_bar, app.t);
+    ImGui::Spacing();
+    if (app.x0_target.texture() == 0 || app.eps_target.texture() == 0 || app.xt_target.texture() == 0) return;
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float op = ImGui::CalcTextSize(" = ").x + ImGui::GetStyle().ItemSpacing.x * 2;
+    const float line = ImGui::GetTextLineHeightWithSpacing();
+    const float aspect = float(app.renderer.height()) / float(app.renderer.width());
+    const float w = std::max(8.0f, std::min((avail.x - 2 * op) / 3, (avail.y - line) / aspect));
+    const ImVec2 size(w, w * aspect);
+    char captions[3][64];
+    std::snprintf(captions[0], 64, "%.3f * x0", u.sqrt_alpha_bar);
+    std::snprintf(captions[1], 64, "%.3f * eps", u.sqrt_one_minus_alpha_bar);
+    std::snprintf(captions[2], 64, "x_t");
+    const ddpm::gpu::RenderTarget* parts[3] = {&app.x0_target, &app.eps_target, &app.xt_target};
+    const char* ops[2] = {"+", "="};
+    const float y = ImGui::GetCursorPosY();
+    for (int k = 0; k < 3; ++k) {
+        if (k) {
+            ImGui::SameLine();
+            ImGui::SetCursorPosY(y + size.y * 0.5f - ImGui::GetTextLineHeight() * 0.5f);
+            ImGui::TextUnformatted(ops[k - 1]);
+            ImGui::SameLine();
+            ImGui::SetCursorPosY(y);
+        }
+        ImGui::BeginGroup();
+        ImGui::Image(texture_id(*parts[k]), size);
+        const float cx = (size.x - ImGui::CalcTextSize(captions[k]).x) * 0.5f;
+        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, cx));
+        ImGui::TextUnformatted(captions[k]);
+        ImGui::EndGroup();
+    }
+}
+
+}  // namespace
+
+void draw_menu_bar(App& app) {
+    if (!ImGui::BeginMainMenuBar()) return;
+    if (ImGui::BeginMenu("File")) {
+        if (ImGui::MenuItem("Open...")) start_open(app);
+        if (ImGui::BeginMenu("Sample images")) {
+            for (const char* name : sample_image_names())
+                if (ImGui::MenuItem(name, nullptr, app.image_source == std::string("embedded:") + name))
+                    open_embedded_image(app, name);
+            ImGui::EndMenu();
+        }
+        ImGui::Separator();
+        if (ImGui::MenuItem("Quit")) glfwSetWindowShouldClose(app.window, GLFW_TRUE);
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("View")) {
+        if (ImGui::MenuItem("x_t", nullptr, app.view == "xt")) app.view = "xt";
+        if (ImGui::MenuItem("Equation: x0 | eps | x_t", nullptr, app.view == "equation")) app.view = "equation";
+        ImGui::Separator();
+        if (ImGui::MenuItem("Fit image")) app.image_view.fit = true;
+        if (ImGui::MenuItem("Reset layout")) app.reset_layout = true;
+        ImGui::EndMenu();
+    }
+    ImGui::EndMainMenuBar();
+}
+
+void draw_controls(App& app) {
+    const Layout l = layout(app);
+    place_window(app, ImVec2(0, l.top), ImVec2(l.sidebar, l.bottom - l.top));
+    if (ImGui::Begin("Controls")) {
+        ImGui::PushItemWidth(ImGui::GetFontSize() * 11);
+        if (ImGui::CollapsingHeader("Image", ImGuiTreeNodeFlags_DefaultOpen)) draw_image_controls(app);
+        if (ImGui::CollapsingHeader("Timestep and seed", ImGuiTreeNodeFlags_DefaultOpen)) draw_timestep_controls(app);
+        if (ImGui::CollapsingHeader("Schedule", ImGuiTreeNodeFlags_DefaultOpen)) draw_schedule_controls(app);
+        if (ImGui::CollapsingHeader("Values at t", ImGuiTreeNodeFlags_DefaultOpen)) draw_numbers(app);
+        draw_export_panel(app);
+        ImGui::PopItemWidth();
+    }
+    ImGui::End();
+    draw_open_popup(app);
+}
+
+void draw_image_view(App& app) {
+    const Layout l = layout(app);
+    place_window(app, ImVec2(l.sidebar, l.top), ImVec2(l.width - l.sidebar, l.image_height));
+    if (ImGui::Begin("Image", nullptr, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+        if (ImGui::RadioButton("x_t", app.view == "xt")) app.view = "xt";
+        ImGui::SameLine();
+        if (ImGui::RadioButton("x0 | eps | x_t", app.view == "equation")) app.view = "equation";
+        if (app.view == "xt") {
+            ImGui::SameLine(0, ImGui::GetFontSize() * 2);
+            if (ImGui::Button("Fit")) app.image_view.fit = true;
+            ImGui::SameLine();
+            if (ImGui::Button("1:1")) {
+                const ImVec2 avail = ImGui::GetContentRegionAvail();
+                app.image_view = {false, 1,
+                                  ImVec2(std::floor((avail.x - app.renderer.width()) * 0.5f),
+                                         std::floor((avail.y - ImGui::GetFrameHeightWithSpacing() - app.renderer.height()) * 0.5f))};
+            }
+            ImGui::SameLine();
+            ImGui::TextDisabled("%.0f%%  (wheel: zoom, drag: pan)", app.image_view.zoom * 100);
+            const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
+            ImGui::Text("t = %d:  x_t = %.3f * x0 + %.3f * eps", app.t, u.sqrt_alpha_bar, u.sqrt_one_minus_alpha_bar);
+            draw_xt_canvas(app);
+        } else {
+            draw_equation(app);
+        }
+    }
+    ImGui::End();
+}
+
+void draw_plots(App& app) {
+    const Layout l = layout(app);
+    place_window(app, ImVec2(l.sidebar, l.top + l.image_height), ImVec2(l.width - l.sidebar, l.bottom - l.top - l.image_height));
+    if (ImGui::Begin("Schedule plots")) {
+        ImGui::Checkbox("log y", &app.log_y);
+        ImGui::SameLine();
+        if (ImGui::Button("Pin")) {
+            if (int(app.pinned.size()) == kMaxPinned) app.pinned.erase(app.pinned.begin());
+            app.pinned.push_back({schedule_label(app.params), app.schedule});
+        }
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keep this schedule as faint curves to compare (up to %d)", kMaxPinned);
+        if (!app.pinned.empty()) {
+            ImGui::SameLine();
+            if (ImGui::Button("Clear pins")) app.pinned.clear();
+        }
+        ImGui::SameLine();
+        ImGui::TextDisabled("click or drag on a plot to set t");
+
+        const ImU32 colors[] = {IM_COL32(255, 160, 60, 255), IM_COL32(90, 160, 255, 255), IM_COL32(110, 210, 110, 255),
+                                IM_COL32(240, 90, 90, 255)};
+        const char* names[] = {"beta", "alpha_bar", "sqrt_alpha_bar", "sqrt_one_minus_alpha_bar"};
+        auto columns = [](const ddpm::Schedule& s) {
+            return std::array<std::span<const double>, 4>{s.beta, s.alpha_bar, s.sqrt_alpha_bar, s.sqrt_one_minus_alpha_bar};
+        };
+        std::vector<plot::Series> main, snr;
+        for (const auto& pin : app.pinned) {
+            const auto c = columns(pin.schedule);
+            for (int k = 0; k < 4; ++k) main.push_back({pin.name, pin.name + ": " + names[k], c[std::size_t(k)], colors[k], true});
+            snr.push_back({pin.name, pin.name + ": log_snr", pin.schedule.log_snr, IM_COL32(200, 140, 255, 255), true});
+        }
+        const auto c = columns(app.schedule);
+        for (int k = 0; k < 4; ++k) main.push_back({names[k], "", c[std::size_t(k)], colors[k], false});
+        snr.push_back({"log_snr", "", app.schedule.log_snr, IM_COL32(200, 140, 255, 255), false});
+
+        const ImVec2 avail = ImGui::GetContentRegionAvail();
+        const float spacing = ImGui::GetStyle().ItemSpacing.x;
+        const float w0 = std::floor((avail.x - spacing) * 0.6f);
+        plot::plot("schedule", main, app.schedule.T(), app.t, app.log_y, ImVec2(w0, avail.y));
+        ImGui::SameLine();
+        plot::plot("log_snr", snr, app.schedule.T(), app.t, false, ImVec2(avail.x - w0 - spacing, avail.y));
+    }
+    ImGui::End();
+}
+
+void draw_status_line(App& app) {
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const float h = ImGui::GetFrameHeight();
+    ImGui::SetNextWindowPos(ImVec2(0, display.y - h));
+    ImGui::SetNextWindowSize(ImVec2(display.x, h));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(ImGui::GetStyle().FramePadding.x, ImGui::GetStyle().FramePadding.y));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0);
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                                   ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoBringToFrontOnFocus;
+    if (ImGui::Begin("##status", nullptr, flags)) {
+        char right[160];
+        std::snprintf(right, sizeof right, "%s  |  t %d / %d  |  %.1f ms", schedule_label(app.params).c_str(), app.t,
+                      app.schedule.T(), app.frame_ms);
+        const float right_width = ImGui::CalcTextSize(right).x;
+        ImGui::PushClipRect(ImGui::GetCursorScreenPos(),
+                            ImVec2(ImGui::GetCursorScreenPos().x + display.x - right_width - 3 * h, display.y), true);
+        ImGui::TextUnformatted(app.status.c_str());
+        ImGui::PopClipRect();
+        ImGui::SameLine(display.x - right_width - h);
+        ImGui::TextDisabled("%s", right);
+    }
+    ImGui::End();
+    ImGui::PopStyleVar(2);
+}
+
+void draw_frame(App& app) {
+    if (app.file_dialog.valid() && app.file_dialog.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+        const std::string path = app.file_dialog.get();
+        if (!path.empty()) app.pending_open = path;
+    }
+    handle_keys(app);
+    advance_play(app, ImGui::GetIO().DeltaTime);
+    draw_menu_bar(app);
+    draw_controls(app);
+    draw_image_view(app);
+    draw_plots(app);
+    draw_status_line(app);
+    app.reset_layout = false;
+
+    apply_schedule_edits(app);
+    if (!app.pending_open.empty()) {
+        open_image_file(app, app.pending_open);
+        app.pending_open.clear();
+    }
+    update_gpu(app);
+}

@@ -1,0 +1,240 @@
+#include "plot.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+namespace plot {
+
+double nice_step(double span, int target) {
+    if (!(span > 0) || !std::isfinite(span) || target < 1) return 1;
+    const double raw = span / target;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    const double f = raw / magnitude;
+    return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * magnitude;
+}
+
+std::vector<double> linear_ticks(double lo, double hi, int target) {
+    std::vector<double> ticks;
+    if (!(hi > lo)) return ticks;
+    const double step = nice_step(hi - lo, target);
+    const double tolerance = step * 1e-9;
+    for (double k = std::ceil((lo - tolerance) / step); k * step <= hi + tolerance; ++k) {
+        const double v = k * step;
+        ticks.push_back(std::abs(v) < tolerance ? 0.0 : v);   // no "-0"
+    }
+    return ticks;
+}
+
+std::vector<double> log_ticks(double lo, double hi, int max_ticks) {
+    std::vector<double> ticks;
+    if (!(lo > 0) || !(hi > lo)) return ticks;
+    const int e0 = int(std::ceil(std::log10(lo) - 1e-9)), e1 = int(std::floor(std::log10(hi) + 1e-9));
+    if (e1 > e0) {
+        const int stride = std::max(1, (e1 - e0 + max_ticks) / max_ticks);
+        for (int e = e0; e <= e1; e += stride) ticks.push_back(std::pow(10.0, e));
+        return ticks;
+    }
+    // Less than two decades in view: 1, 2, 5 of each.
+    for (int e = int(std::floor(std::log10(lo))); e <= int(std::ceil(std::log10(hi))); ++e)
+        for (double m : {1.0, 2.0, 5.0}) {
+            const double v = m * std::pow(10.0, e);
+            if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) ticks.push_back(v);
+        }
+    if (ticks.size() < 2) return linear_ticks(lo, hi, 3);
+    return ticks;
+}
+
+namespace {
+// 1e-05 -> 1e-5, 2e+06 -> 2e6
+std::string tidy_exponent(const std::string& s) {
+    const auto e = s.find('e');
+    if (e == std::string::npos) return s;
+    std::string out = s.substr(0, e + 1);
+    if (s[e + 1] == '-') out.push_back('-');
+    const auto digits = s.find_first_not_of("+-0", e + 1);
+    out.append(digits == std::string::npos ? "0" : s.substr(digits));
+    return out;
+}
+}  // namespace
+
+std::string tick_label(double value, double step) {
+    if (value == 0) return "0";
+    char text[32];
+    const int decimals = std::max(0, int(-std::floor(std::log10(step) + 1e-9)));
+    if (decimals > 4 || std::abs(value) >= 1e6) {
+        // Scientific, with the mantissa digits the step needs.
+        const int digits = std::max(0, int(std::floor(std::log10(std::abs(value)) + 1e-9)) + decimals);
+        std::snprintf(text, sizeof text, "%.*e", std::min(digits, 6), value);
+        return tidy_exponent(text);
+    }
+    std::snprintf(text, sizeof text, "%.*f", decimals, value);
+    return text;
+}
+
+std::string log_tick_label(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return tidy_exponent(text);
+}
+
+double Axis::to_unit(double v) const {
+    if (log) return (std::log10(v) - std::log10(lo)) / (std::log10(hi) - std::log10(lo));
+    return (v - lo) / (hi - lo);
+}
+
+double Axis::from_unit(double u) const {
+    if (log) return std::pow(10.0, std::log10(lo) + u * (std::log10(hi) - std::log10(lo)));
+    return lo + u * (hi - lo);
+}
+
+Axis fit_axis(std::span<const std::span<const double>> series, bool log) {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (auto values : series)
+        for (double v : values)
+            if (std::isfinite(v) && (!log || v > 0)) {
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
+            }
+    if (log) {
+        if (!(lo <= hi)) return {1e-3, 1, true};
+        double l0 = std::log10(lo), l1 = std::log10(hi);
+        if (l1 - l0 < 1e-6) l0 -= 0.5, l1 += 0.5;
+        const double margin = 0.04 * (l1 - l0);
+        return {std::pow(10.0, l0 - margin), std::pow(10.0, l1 + margin), true};
+    }
+    if (!(lo <= hi)) return {0, 1, false};
+    if (hi - lo < 1e-12 * std::max(1.0, std::abs(hi))) {
+        const double pad = std::max(0.5, 0.1 * std::abs(hi));
+        return {lo - pad, hi + pad, false};
+    }
+    const double margin = 0.04 * (hi - lo);
+    return {lo - margin, hi + margin, false};
+}
+
+int t_at(double u, int T) { return std::clamp(int(std::lround(u * T)), 0, T); }
+
+bool plot(const char* id, std::span<const Series> series, int T, int& t, bool log_y, ImVec2 size) {
+    ImGui::PushID(id);
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    size.x = std::max(size.x, 120.0f);
+    size.y = std::max(size.y, 80.0f);
+    ImGui::InvisibleButton("plot", size);
+    const bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
+
+    const float line = ImGui::GetTextLineHeight();
+    const float label_width = ImGui::CalcTextSize("-0.0000").x;
+    const ImVec2 p0(origin.x + label_width + 6, origin.y + 4), p1(origin.x + size.x - 8, origin.y + size.y - line - 6);
+    const float width = std::max(1.0f, p1.x - p0.x), height = std::max(1.0f, p1.y - p0.y);
+
+    std::vector<std::span<const double>> all;
+    int x_max = std::max(T, 1);
+    for (const auto& s : series) {
+        all.push_back(s.values);
+        x_max = std::max(x_max, int(s.values.size()) - 1);
+    }
+    const Axis y = fit_axis(all, log_y);
+    auto to_screen = [&](double x, double v) {
+        return ImVec2(p0.x + float(x / x_max) * width, p1.y - float(y.to_unit(v)) * height);
+    };
+
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImU32 text_color = ImGui::GetColorU32(ImGuiCol_Text), dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+    const ImU32 grid = ImGui::GetColorU32(ImGuiCol_Border, 0.5f);
+    draw->AddRectFilled(p0, p1, ImGui::GetColorU32(ImGuiCol_FrameBg));
+
+    // y ticks and grid
+    const auto y_ticks = log_y ? log_ticks(y.lo, y.hi) : linear_ticks(y.lo, y.hi, std::max(2, int(height / (3 * line))));
+    const double y_step = y_ticks.size() > 1 ? y_ticks[1] - y_ticks[0] : 1;
+    for (double v : y_ticks) {
+        const float sy = to_screen(0, v).y;
+        draw->AddLine(ImVec2(p0.x, sy), ImVec2(p1.x, sy), grid);
+        const std::string label = log_y ? log_tick_label(v) : tick_label(v, y_step);
+        const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+        draw->AddText(ImVec2(p0.x - ts.x - 4, sy - ts.y * 0.5f), dim, label.c_str());
+    }
+    // x ticks: timesteps
+    const auto x_ticks = linear_ticks(0, x_max, std::max(2, int(width / (6 * line))));
+    for (double v : x_ticks) {
+        const float sx = to_screen(v, y.lo).x;
+        draw->AddLine(ImVec2(sx, p0.y), ImVec2(sx, p1.y), grid);
+        const std::string label = tick_label(v, 1);
+        const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+        draw->AddText(ImVec2(std::clamp(sx - ts.x * 0.5f, p0.x, p1.x - ts.x), p1.y + 3), dim, label.c_str());
+    }
+
+    // Curves: faint ones first, broken where a value cannot be drawn (inf, or <= 0 on a log axis);
+    // long schedules are thinned to about two points per pixel.
+    draw->PushClipRect(p0, p1, true);
+    std::vector<ImVec2> points;
+    for (int pass = 0; pass < 2; ++pass)
+        for (const auto& s : series) {
+            if (s.faint != (pass == 0)) continue;
+            const ImU32 color = s.faint ? (s.color & 0x00ffffffu) | (IM_COL32_A_MASK & IM_COL32(0, 0, 0, 90)) : s.color;
+            const float thickness = s.faint ? 1.0f : 2.0f;
+            const std::size_t n = s.values.size(), stride = std::max<std::size_t>(1, n / std::size_t(2 * width));
+            points.clear();
+            auto flush = [&] {
+                if (points.size() > 1) draw->AddPolyline(points.data(), int(points.size()), color, 0, thickness);
+                points.clear();
+            };
+            for (std::size_t i = 0; i < n; i += (i + stride < n || i + 1 == n) ? stride : n - 1 - i) {
+                const double v = s.values[i];
+                if (!std::isfinite(v) || (log_y && v <= 0)) {
+                    flush();
+                    continue;
+                }
+                points.push_back(to_screen(double(i), std::clamp(v, y.lo, y.hi)));
+            }
+            flush();
+        }
+    // The current t.
+    const float marker_x = to_screen(std::clamp(t, 0, x_max), y.lo).x;
+    draw->AddLine(ImVec2(marker_x, p0.y), ImVec2(marker_x, p1.y), ImGui::GetColorU32(ImGuiCol_PlotLinesHovered), 1.5f);
+    draw->PopClipRect();
+    draw->AddRect(p0, p1, grid);
+
+    // Legend, top right; pinned schedules appear once each, by name.
+    std::vector<const Series*> legend;
+    for (const auto& s : series)
+        if (std::none_of(legend.begin(), legend.end(), [&](const Series* l) { return l->name == s.name; }))
+            legend.push_back(&s);
+    float legend_width = 0;
+    for (const auto* s : legend) legend_width = std::max(legend_width, ImGui::CalcTextSize(s->name.c_str()).x);
+    const ImVec2 l0(p1.x - legend_width - 28, p0.y + 4);
+    const ImVec2 l1(p1.x - 4, l0.y + legend.size() * line + 6);
+    draw->AddRectFilled(l0, l1, ImGui::GetColorU32(ImGuiCol_PopupBg, 0.85f), 3);
+    for (std::size_t k = 0; k < legend.size(); ++k) {
+        const float ly = l0.y + 3 + k * line;
+        const ImU32 c = legend[k]->faint ? (legend[k]->color & 0x00ffffffu) | IM_COL32(0, 0, 0, 140) : legend[k]->color;
+        draw->AddLine(ImVec2(l0.x + 5, ly + line * 0.5f), ImVec2(l0.x + 20, ly + line * 0.5f), c, 2.5f);
+        draw->AddText(ImVec2(l0.x + 24, ly), legend[k]->faint ? dim : text_color, legend[k]->name.c_str());
+    }
+
+    const double u = std::clamp((ImGui::GetIO().MousePos.x - p0.x) / width, 0.0f, 1.0f);
+    const int t_mouse = t_at(u, x_max);
+    bool changed = false;
+    if (active && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+        const int t_new = std::min(t_mouse, T);
+        changed = t_new != t;
+        t = t_new;
+    }
+    if (hovered || active) {
+        const float hx = to_screen(t_mouse, y.lo).x;
+        draw->AddLine(ImVec2(hx, p0.y), ImVec2(hx, p1.y), ImGui::GetColorU32(ImGuiCol_Text, 0.35f));
+        ImGui::BeginTooltip();
+        ImGui::Text("t = %d", t_mouse);
+        for (const auto& s : series) {
+            if (t_mouse >= int(s.values.size())) continue;
+            ImGui::PushStyleColor(ImGuiCol_Text, s.faint ? ImGui::GetColorU32(ImGuiCol_TextDisabled) : s.color);
+            ImGui::Text("%s = %.6g", (s.tooltip.empty() ? s.name : s.tooltip).c_str(), s.values[std::size_t(t_mouse)]);
+            ImGui::PopStyleColor();
+        }
+        ImGui::EndTooltip();
+    }
+    ImGui::PopID();
+    return changed;
+}
+
+}  // namespace plot

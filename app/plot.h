@@ -1,0 +1,49 @@
+#pragma once
+// A small line-plot widget on ImDrawList (ImPlot is not packaged for Debian). Series are indexed by
+// t: value[t] is drawn at x = t. The axis and tick maths are pure functions, tested without ImGui.
+#include <imgui.h>
+
+#include <span>
+#include <string>
+#include <vector>
+
+namespace plot {
+
+// A tick step of 1, 2 or 5 times a power of ten giving about `target` intervals over span.
+double nice_step(double span, int target);
+// Multiples of the nice step inside [lo, hi].
+std::vector<double> linear_ticks(double lo, double hi, int target = 5);
+// Powers of ten inside [lo, hi] (lo > 0); when that gives fewer than two, 2x and 5x are added.
+// Spans of many decades keep every k-th power so that at most max_ticks remain.
+std::vector<double> log_ticks(double lo, double hi, int max_ticks = 8);
+// A short label: as many decimals as the step needs, or 1e-4 style for small and large values.
+std::string tick_label(double value, double step);
+std::string log_tick_label(double value);
+
+// The value range shown on an axis.
+struct Axis {
+    double lo = 0, hi = 1;
+    bool log = false;
+    // 0 at lo, 1 at hi (log axes in log10 space).
+    double to_unit(double v) const;
+    double from_unit(double u) const;
+};
+// The y axis around the finite values (positive only on a log axis), with a little margin;
+// a flat or empty range still gives a usable axis.
+Axis fit_axis(std::span<const std::span<const double>> series, bool log);
+// The t under a horizontal position u in [0, 1] of an axis from 0 to T, rounded and clamped.
+int t_at(double u, int T);
+
+struct Series {
+    std::string name;                 // legend entry (one per name)
+    std::string tooltip;              // hover label; empty: the name
+    std::span<const double> values;   // value[t], t = 0..size-1
+    ImU32 color = IM_COL32_WHITE;
+    bool faint = false;               // a pinned comparison curve
+};
+
+// Draws the plot in the next `size` of the window. A click or drag sets t (returns true then);
+// hovering shows every series' value at the t under the mouse.
+bool plot(const char* id, std::span<const Series> series, int T, int& t, bool log_y, ImVec2 size);
+
+}  // namespace plot
