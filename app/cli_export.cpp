@@ -1,39 +1,199 @@
-// `ddpm-viz export`: x_t of an image computed on the CPU, written as PNG.
+// `ddpm-viz export`: frames, sequences, filmstrips, GIF, MP4, schedule table and plot through
+// core's export module (the GUI's Export panel calls the same run_export, so files are identical).
+// The kind follows --out as ffmpeg picks a format by extension.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "cli.h"
+#include "ddpm/export.h"
 #include "ddpm/image.h"
-#include "ddpm/noise.h"
-#include "ddpm/png.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string lower_extension(const std::string& path) {
+    std::string ext = fs::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return ext;
+}
+
+// The kind --out asks for; an error when the extension is not one we write.
+ddpm::Result<ddpm::ExportKind> kind_for_out(const std::string& out, std::size_t t_count, bool plot) {
+    using ddpm::ExportKind;
+    std::error_code ec;
+    if (out.back() == '/' || fs::is_directory(out, ec)) return ExportKind::Sequence;
+    const std::string ext = lower_extension(out);
+    if (ext == ".png") return plot ? ExportKind::Plot : t_count == 1 ? ExportKind::Frame : ExportKind::Filmstrip;
+    if (ext == ".gif") return ExportKind::Gif;
+    if (ext == ".mp4") return ExportKind::Mp4;
+    if (ext == ".csv") return ExportKind::ScheduleCsv;
+    if (ext == ".json") return ExportKind::ScheduleJson;
+    return ddpm::Error{"--out " + out +
+                       ": use a folder ending in / (PNG sequence), FILE.png, FILE.gif, FILE.mp4, FILE.csv or FILE.json"};
+}
+
+// "37/200 frames, about 4 s left" on one updating line; only called when stderr is a terminal.
+struct TerminalProgress {
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    void operator()(int done, int total) const {
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double left = done ? elapsed * (total - done) / done : 0;
+        std::fprintf(stderr, "\rddpm-viz: exporting %d/%d frames, about %.0f s left   ", done, total, std::ceil(left));
+        std::fflush(stderr);
+    }
+};
+
+}  // namespace
 
 void add_export_command(CLI::App& app, int& exit_code) {
     struct Flags {
         ScheduleFlags schedule;
-        std::string image, out;
-        int t = 0;
+        std::string image, out, t, name, labels = "t", curves = "alpha_bar,sqrt_alpha_bar,sqrt_one_minus_alpha_bar";
         uint32_t seed = 0;
-        bool force = false;
+        bool force = false, plot = false;
+        int max_side = 0, columns = 0, gap = 8, fps = 10, loop = 0;
     };
     auto f = std::make_shared<Flags>();
-    CLI::App* cmd = app.add_subcommand("export", "Write x_t of IMAGE, computed on the CPU, as a PNG of the same size");
-    cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF)")->required();
+    CLI::App* cmd = app.add_subcommand(
+        "export",
+        "Write x_t of IMAGE (computed on the CPU) as a frame, sequence, filmstrip, GIF or MP4, or the schedule\n"
+        "as a table or plot. The kind follows --out:\n"
+        "  DIR/          one PNG per t: DIR/NAME_t0000.png (zero-padded to the digits of T)\n"
+        "  FILE.png      one t: the frame at full resolution; several: a filmstrip (--plot: the schedule plot)\n"
+        "  FILE.gif      an animation (giflib)        FILE.mp4   an H.264 video (needs the ffmpeg command)\n"
+        "  FILE.csv|json the schedule table, as `ddpm-viz schedule` prints it\n"
+        "Each export also writes FILE.manifest.json (DIR/NAME.manifest.json) with what reproduces it.\n"
+        "Files appear only when the whole export succeeded; existing files are kept unless --force.\n"
+        "Examples:\n"
+        "  ddpm-viz export cat.png --t 500 --seed 1 --out x500.png\n"
+        "  ddpm-viz export cat.png --t 0:1000:25 --out frames/\n"
+        "  ddpm-viz export cat.png --t 0,50,100,250,500,1000 --labels alpha_bar --out strip.png\n"
+        "  ddpm-viz export cat.png --t 0:1000:10 --max-side 256 --fps 20 --out noise.gif\n"
+        "  ddpm-viz export cat.png --t 0:1000:5 --schedule cosine --out noise.mp4\n"
+        "  ddpm-viz export --schedule cosine --out cosine.csv\n"
+        "  ddpm-viz export --plot --curves alpha_bar,snr --t 300 --out alpha_bar.png");
+    cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF); not needed for .csv, .json or --plot");
     f->schedule.add_to(*cmd);
-    cmd->add_option("--t", f->t, "Timestep, 0 (the clean image) to T")->required();
+    cmd->add_option("--t", f->t, "Timesteps: a number (500), a list (0,10,100,1000) or START:STOP:STEP (0:1000:25, inclusive)");
     add_seed_option(*cmd, f->seed);
-    cmd->add_option("--out", f->out, "Output PNG file")->required();
-    cmd->add_flag("--force", f->force, "Replace --out if it exists");
+    cmd->add_option("--out", f->out, "Output: DIR/, FILE.png, FILE.gif, FILE.mp4, FILE.csv or FILE.json");
+    cmd->add_flag("--force", f->force, "Replace existing files");
+    cmd->add_option("--max-side", f->max_side, "Downsize the input so its longer side is at most N pixels (0: full size)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--name", f->name, "Sequence file prefix (default: the input's file name without extension)")
+        ->group("Sequence");
+    cmd->add_option("--columns", f->columns, "Filmstrip tiles per row (0: one row)")
+        ->check(CLI::NonNegativeNumber)->capture_default_str()->group("Filmstrip");
+    cmd->add_option("--gap", f->gap, "Filmstrip white space between tiles, in pixels")
+        ->check(CLI::Range(0, 1000))->capture_default_str()->group("Filmstrip");
+    cmd->add_option("--labels", f->labels, "Filmstrip labels: none, t, alpha_bar (t and alpha_bar) or snr (t and SNR)")
+        ->check(CLI::IsMember({"none", "t", "alpha_bar", "snr"}))->capture_default_str()->group("Filmstrip");
+    cmd->add_option("--fps", f->fps, "Frames per second of a GIF (1 to 50) or MP4 (1 to 240)")
+        ->capture_default_str()->group("Animation");
+    cmd->add_option("--loop", f->loop, "GIF: play N times, 0 for ever")
+        ->check(CLI::Range(0, 65535))->capture_default_str()->group("Animation");
+    cmd->add_flag("--plot", f->plot, "With FILE.png: draw the schedule's curves instead of x_t (--t marks a timestep)")
+        ->group("Plot");
+    cmd->add_option("--curves", f->curves, "Plot curves, schedule column names separated by commas")
+        ->capture_default_str()->group("Plot");
+
     cmd->callback([f, &exit_code] {
+        const auto usage = [&](const std::string& m) { exit_code = fail(kExitUsage, m); };
+        if (f->out.empty())
+            return usage(f->image.empty() ? "export needs IMAGE and --out PATH (see ddpm-viz export --help)"
+                                          : "export needs --out PATH (see ddpm-viz export --help)");
         auto params = f->schedule.params();
-        if (!params) return void(exit_code = fail(kExitUsage, params.error()));
+        if (!params) return usage(params.error());
         auto schedule = ddpm::make_schedule(*params);
-        if (!schedule) return void(exit_code = fail(kExitUsage, schedule.error()));
-        if (f->t < 0 || f->t > schedule->T())
-            return void(exit_code = fail(kExitUsage, "--t " + std::to_string(f->t) + " is outside 0.." +
-                                                        std::to_string(schedule->T())));
-        auto x0 = ddpm::load_image(f->image);
-        if (!x0) return void(exit_code = fail(kExitFailure, x0.error()));
-        const ddpm::Image xt = ddpm::q_sample(*x0, *schedule, f->t, f->seed);
-        auto status = ddpm::write_png(f->out, ddpm::to_rgb8(xt), f->force);
-        exit_code = status ? 0 : fail(kExitFailure, status.error);
+        if (!schedule) return usage(schedule.error());
+
+        std::vector<int> ts;
+        if (!f->t.empty()) {
+            auto parsed = ddpm::parse_t_list(f->t, params->T);
+            if (!parsed) return usage("--t " + f->t + ": " + parsed.error());
+            ts = std::move(*parsed);
+        }
+        auto kind = kind_for_out(f->out, ts.size(), f->plot);
+        if (!kind) return usage(kind.error());
+
+        ddpm::ExportRequest r;
+        r.kind = *kind;
+        r.params = *params;
+        r.seed = f->seed;
+        r.max_side = f->max_side;
+        r.out = f->out;
+        r.overwrite = f->force;
+        r.ts = ts;
+        if (ddpm::export_needs_image(r.kind)) {
+            if (f->image.empty()) return usage("export to " + f->out + " needs an input IMAGE");
+            if (ts.empty())
+                return usage("--t is required: a number (500), a list (0,250,500) or a range START:STOP:STEP (0:1000:25)");
+        } else if (r.kind == ddpm::ExportKind::Plot) {
+            if (ts.size() > 1) return usage("--plot marks one t, got " + std::to_string(ts.size()));
+            r.plot.marker_t = ts.empty() ? -1 : ts[0];
+            r.plot.curves.clear();
+            std::string c;
+            for (std::size_t i = 0; i <= f->curves.size(); ++i) {
+                if (i == f->curves.size() || f->curves[i] == ',') {
+                    if (!c.empty()) r.plot.curves.push_back(c);
+                    c.clear();
+                } else if (f->curves[i] != ' ') {
+                    c += f->curves[i];
+                }
+            }
+            for (const auto& name : r.plot.curves)
+                if (std::find_if(ddpm::kScheduleColumns.begin() + 1, ddpm::kScheduleColumns.end(),
+                                 [&](const char* n) { return name == n; }) == ddpm::kScheduleColumns.end())
+                    return usage("--curves: '" + name + "' is not a schedule column (see ddpm-viz schedule)");
+            if (r.plot.curves.empty()) return usage("--curves needs at least one column name");
+        }
+        if (r.kind == ddpm::ExportKind::Gif) {
+            if (f->fps < 1 || f->fps > 50) return usage("--fps " + std::to_string(f->fps) + " is outside 1..50 for a GIF");
+            r.gif.delay_cs = int(std::lround(100.0 / f->fps));
+            r.gif.loop = f->loop;
+        }
+        if (r.kind == ddpm::ExportKind::Mp4 && (f->fps < 1 || f->fps > 240))
+            return usage("--fps " + std::to_string(f->fps) + " is outside 1..240 for an MP4");
+        r.video.fps = f->fps;
+        r.filmstrip.columns = f->columns;
+        r.filmstrip.gap = f->gap;
+        r.filmstrip.labels = f->labels != "none";
+        r.filmstrip.extra = f->labels == "alpha_bar" ? ddpm::FilmstripLabel::AlphaBar
+                            : f->labels == "snr"     ? ddpm::FilmstripLabel::Snr
+                                                     : ddpm::FilmstripLabel::None;
+
+        if (ddpm::export_needs_image(r.kind)) {
+            auto bytes = ddpm::read_file(f->image);
+            if (!bytes) return void(exit_code = fail(kExitFailure, bytes.error()));
+            auto x0 = ddpm::decode_image(bytes->data(), bytes->size(), f->image);
+            if (!x0) return void(exit_code = fail(kExitFailure, x0.error()));
+            r.x0 = std::move(*x0);
+            std::error_code ec;
+            const fs::path abs = fs::absolute(f->image, ec);
+            r.input_path = ec ? f->image : abs.lexically_normal().string();
+            r.input_hash = ddpm::fnv1a64(bytes->data(), bytes->size());
+            r.name = f->name.empty() ? fs::path(f->image).stem().string() : f->name;
+            if (r.name.empty()) r.name = "frame";
+        }
+
+        const bool tty = ::isatty(STDERR_FILENO);
+        ddpm::ExportControl control;
+        if (tty) control.progress = TerminalProgress{};
+        auto result = ddpm::run_export(r, control);
+        if (tty) std::fputs("\r\033[K", stderr);
+        if (!result) return void(exit_code = fail(kExitFailure, result.error()));
+        if (tty) {
+            const auto& files = result->files;
+            std::fprintf(stderr, "ddpm-viz: wrote %s%s\n", files.size() > 2 ? (std::to_string(files.size() - 1) + " files in ").c_str() : "",
+                         files.size() > 2 ? fs::path(files[0]).parent_path().c_str() : files[0].c_str());
+        }
+        exit_code = 0;
     });
 }

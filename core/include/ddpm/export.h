@@ -1,0 +1,125 @@
+#pragma once
+// Export: frames, sequences, filmstrips, GIF and MP4 of x_t, the schedule table and plot, each with
+// a manifest. One module for the GUI and the command line, so the same request gives the same bytes.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ddpm/image.h"
+#include "ddpm/result.h"
+#include "ddpm/schedule.h"
+
+namespace ddpm {
+
+enum class ExportKind { Frame, Sequence, Filmstrip, Gif, Mp4, ScheduleCsv, ScheduleJson, Plot };
+
+struct ExportKindName {
+    ExportKind kind;
+    const char* name;   // manifest "kind", UI label
+};
+inline constexpr std::array<ExportKindName, 8> kExportKinds{{
+    {ExportKind::Frame, "frame"},
+    {ExportKind::Sequence, "sequence"},
+    {ExportKind::Filmstrip, "filmstrip"},
+    {ExportKind::Gif, "gif"},
+    {ExportKind::Mp4, "mp4"},
+    {ExportKind::ScheduleCsv, "schedule-csv"},
+    {ExportKind::ScheduleJson, "schedule-json"},
+    {ExportKind::Plot, "plot"},
+}};
+const char* export_kind_name(ExportKind kind);
+// Kinds that noise the input image (the others only need the schedule).
+bool export_needs_image(ExportKind kind);
+
+// Second label line of a filmstrip tile, under "t = N".
+enum class FilmstripLabel { None, AlphaBar, Snr };
+
+struct FilmstripOptions {
+    int columns = 0;          // 0: all tiles in one row
+    int gap = 8;              // pixels between tiles and around the sheet (white)
+    bool labels = true;       // "t = N" under each tile
+    FilmstripLabel extra = FilmstripLabel::None;
+};
+
+struct GifOptions {
+    int delay_cs = 10;        // frame delay in hundredths of a second
+    int loop = 0;             // 0: loop forever; N: play N times
+};
+
+struct VideoOptions {
+    int fps = 25;
+};
+
+struct PlotOptions {
+    int width = 960, height = 540;
+    std::vector<std::string> curves{"alpha_bar", "sqrt_alpha_bar", "sqrt_one_minus_alpha_bar"};   // kScheduleColumns names
+    int marker_t = -1;        // a vertical line at this t; -1: none
+};
+
+// Everything an export needs, by value, so a worker thread can own it.
+struct ExportRequest {
+    ExportKind kind = ExportKind::Frame;
+    Image x0;                          // the input at full resolution (empty for schedule kinds)
+    std::string input_path;            // as the user named it ("embedded:chelsea.png" for the sample)
+    uint64_t input_hash = 0;           // fnv1a64 of the input file's bytes
+    ScheduleParams params;
+    std::vector<int> ts;               // timesteps, in order (parse_t_list)
+    uint32_t seed = 0;
+    std::string view = "xt";           // recorded in the manifest
+    int max_side = 0;                  // > 0: downsize x0 so its longer side is at most this
+    std::string out;                   // the file, or for Sequence the folder
+    std::string name = "frame";        // Sequence: out/name_t0000.png
+    bool overwrite = false;
+    FilmstripOptions filmstrip;
+    GifOptions gif;
+    VideoOptions video;
+    PlotOptions plot;
+    unsigned threads = 0;              // 0: all cores
+};
+
+// Progress is reported as frames done out of total; calls are serialised but may come from any thread.
+struct ExportControl {
+    std::function<void(int done, int total)> progress;
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+struct ExportResult {
+    std::vector<std::string> files;    // written, the manifest last
+};
+
+// Runs the export. Files appear only when everything succeeded: each is written under a temporary
+// name and renamed at the end; on failure or cancel nothing new is left behind and the error is one
+// sentence. Existing files are refused unless request.overwrite.
+Result<ExportResult> run_export(const ExportRequest& request, const ExportControl& control = {});
+
+// The files run_export would write, the manifest last (the GUI asks before replacing any of them).
+std::vector<std::string> export_targets(const ExportRequest& request);
+
+// "500", "0,10,100,1000" or "0:1000:25" (START:STOP:STEP, inclusive of STOP when on the step);
+// every t within 0..T.
+Result<std::vector<int>> parse_t_list(std::string_view text, int T);
+
+// name_t0042.png with t zero-padded to the number of digits of T.
+std::string sequence_file_name(const std::string& name, int t, int T);
+
+// FNV-1a, 64 bits: the input's content hash in manifests.
+uint64_t fnv1a64(const uint8_t* data, std::size_t size);
+
+// The pieces, public for tests and the GUI preview.
+Rgb8 render_filmstrip(const std::vector<Rgb8>& tiles, const std::vector<int>& ts, const Schedule& s,
+                      const FilmstripOptions& options);
+Rgb8 render_plot(const Schedule& s, const PlotOptions& options);
+// Median-cut palette per frame and Floyd-Steinberg dithering; frames must share one size.
+Result<std::vector<uint8_t>> encode_gif(const std::vector<Rgb8>& frames, const GifOptions& options,
+                                        unsigned threads = 0);
+std::string manifest_json(const ExportRequest& request, const std::vector<std::string>& files);
+// Draws ASCII text with stb_easy_font's glyphs, each glyph pixel a scale x scale block.
+void draw_text(Rgb8& image, int x, int y, const std::string& text, int scale, const uint8_t rgb[3]);
+int text_width(const std::string& text, int scale);
+int text_height(int scale);
+
+}  // namespace ddpm

@@ -1,0 +1,472 @@
+// The export driver: validates a request, computes frames in parallel, stages every file under a
+// temporary name and renames them all into place only when the whole export succeeded.
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "ddpm/export.h"
+#include "ddpm/noise.h"
+#include "ddpm/parallel.h"
+#include "ddpm/png.h"
+#include "export_internal.h"
+
+namespace ddpm {
+
+namespace fs = std::filesystem;
+
+const char* export_kind_name(ExportKind kind) {
+    for (const auto& k : kExportKinds)
+        if (k.kind == kind) return k.name;
+    return "?";
+}
+
+bool export_needs_image(ExportKind kind) {
+    return kind == ExportKind::Frame || kind == ExportKind::Sequence || kind == ExportKind::Filmstrip ||
+           kind == ExportKind::Gif || kind == ExportKind::Mp4;
+}
+
+uint64_t fnv1a64(const uint8_t* data, std::size_t size) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (std::size_t i = 0; i < size; ++i) h = (h ^ data[i]) * 0x100000001b3ull;
+    return h;
+}
+
+std::string sequence_file_name(const std::string& name, int t, int T) {
+    const std::string digits = std::to_string(t);
+    const std::size_t width = std::to_string(T).size();
+    return name + "_t" + std::string(width > digits.size() ? width - digits.size() : 0, '0') + digits + ".png";
+}
+
+Result<std::vector<int>> parse_t_list(std::string_view text, int T) {
+    const auto bad = [&](std::string_view item) {
+        std::string m = "'";   // built step by step: GCC 12 warns falsely (-Wrestrict) on "'" + string
+        m += item;
+        m += "' is not a timestep; use a number (500), a list (0,250,500) or a range START:STOP:STEP (0:1000:25)";
+        return Error{m};
+    };
+    const auto number = [](std::string_view s, int& out) {
+        while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+        while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+        return !s.empty() && ec == std::errc() && end == s.data() + s.size();
+    };
+    const auto in_range = [&](int t) -> Status {
+        if (t < 0 || t > T) return Error{"t = " + std::to_string(t) + " is outside 0.." + std::to_string(T) + " (T = " + std::to_string(T) + ")"};
+        return {};
+    };
+    std::vector<int> ts;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', pos), text.size());
+        const std::string_view item = text.substr(pos, comma - pos);
+        pos = comma + 1;
+        const std::size_t c1 = item.find(':');
+        if (c1 == std::string_view::npos) {
+            int t = 0;
+            if (!number(item, t)) return bad(item);
+            if (auto s = in_range(t); !s) return Error{s.error};
+            ts.push_back(t);
+            continue;
+        }
+        const std::size_t c2 = item.find(':', c1 + 1);
+        int start = 0, stop = 0, step = 1;
+        if (!number(item.substr(0, c1), start) ||
+            !number(item.substr(c1 + 1, c2 == std::string_view::npos ? std::string_view::npos : c2 - c1 - 1), stop) ||
+            (c2 != std::string_view::npos && !number(item.substr(c2 + 1), step)))
+            return bad(item);
+        for (int t : {start, stop})
+            if (auto s = in_range(t); !s) return Error{s.error};
+        if (step == 0) return Error{"the range '" + std::string(item) + "' has a step of 0"};
+        if ((stop - start) * int64_t(step) < 0)
+            return Error{"the range '" + std::string(item) + "' never reaches " + std::to_string(stop) +
+                         " with a step of " + std::to_string(step)};
+        for (int64_t t = start; step > 0 ? t <= stop : t >= stop; t += step) ts.push_back(int(t));
+    }
+    if (ts.empty()) return Error{"no timesteps given"};
+    return ts;
+}
+
+namespace {
+
+// A size-limit or a closed ffmpeg pipe must come back from write() as an error, not kill the process.
+void ignore_write_signals() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        signal(SIGXFSZ, SIG_IGN);
+        signal(SIGPIPE, SIG_IGN);
+    });
+}
+
+std::string sequence_folder(const ExportRequest& r) { return r.out.empty() ? std::string(".") : r.out; }
+
+std::string manifest_path(const ExportRequest& r) {
+    if (r.kind == ExportKind::Sequence) return (fs::path(sequence_folder(r)) / (r.name + ".manifest.json")).string();
+    return r.out + ".manifest.json";
+}
+
+// Files under temporary names beside their targets, renamed into place by commit(); anything not
+// committed is removed, with the folders this export created.
+class Staging {
+public:
+    explicit Staging(bool overwrite) : overwrite_(overwrite) {}
+    ~Staging() { discard(); }
+
+    Status make_folder(const std::string& folder) {
+        std::error_code ec;
+        fs::path p = fs::path(folder).lexically_normal();
+        std::vector<fs::path> missing;
+        for (fs::path q = p; !q.empty() && !fs::exists(q, ec); q = q.parent_path()) {
+            missing.push_back(q);
+            if (q == q.parent_path()) break;
+        }
+        for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+            if (::mkdir(it->c_str(), 0777) != 0 && errno != EEXIST)
+                return Error{"could not create the folder " + it->string() + ": " + std::strerror(errno)};
+            std::lock_guard lock(mutex_);
+            folders_.push_back(it->string());
+        }
+        if (!fs::is_directory(p, ec)) return Error{folder + " is a file, not a folder"};
+        return {};
+    }
+
+    // A fresh temporary path beside target, registered for clean-up.
+    std::string reserve(const std::string& target) {
+        const fs::path t(target);
+        static std::atomic<unsigned> counter{0};
+        std::string name = ".";
+        name += t.filename().string();
+        name += '.';
+        name += std::to_string(::getpid());
+        name += '-';
+        name += std::to_string(counter++);
+        name += ".tmp";
+        const std::string tmp = (t.has_parent_path() ? t.parent_path() / name : fs::path(name)).string();
+        std::lock_guard lock(mutex_);
+        staged_.push_back({tmp, target});
+        return tmp;
+    }
+
+    // Thread-safe.
+    Status add(const std::string& target, const std::vector<uint8_t>& bytes) {
+        const std::string tmp = reserve(target);
+        const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0) return Error{"could not write " + target + ": " + std::strerror(errno)};
+        std::size_t done = 0;
+        while (done < bytes.size()) {
+            const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                const int err = n < 0 ? errno : EIO;
+                ::close(fd);
+                return Error{"could not write " + target + ": " + std::strerror(err)};
+            }
+            done += std::size_t(n);
+        }
+        // No fsync: it would cost more than the encoding; the rename still never exposes a partial file.
+        if (::close(fd) != 0) return Error{"could not write " + target + ": " + std::strerror(errno)};
+        return {};
+    }
+
+    Status commit() {
+        std::lock_guard lock(mutex_);
+        for (std::size_t i = 0; i < staged_.size(); ++i) {
+            const auto& [tmp, target] = staged_[i];
+            // RENAME_NOREPLACE: a file that appeared since the check is still not replaced.
+            const int rc = overwrite_ ? ::rename(tmp.c_str(), target.c_str())
+                                      : ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE);
+            if (rc != 0) {
+                const int err = errno;
+                // New files already renamed go too; replaced ones cannot come back.
+                if (!overwrite_)
+                    for (std::size_t j = 0; j < i; ++j) ::unlink(staged_[j].second.c_str());
+                staged_.erase(staged_.begin(), staged_.begin() + i);
+                return Error{err == EEXIST ? target + " already exists; pass --force to replace it"
+                                           : "could not write " + target + ": " + std::strerror(err)};
+            }
+        }
+        staged_.clear();
+        folders_.clear();
+        return {};
+    }
+
+    void discard() {
+        std::lock_guard lock(mutex_);
+        for (const auto& s : staged_) ::unlink(s.first.c_str());
+        staged_.clear();
+        for (auto it = folders_.rbegin(); it != folders_.rend(); ++it) ::rmdir(it->c_str());
+        folders_.clear();
+    }
+
+private:
+    bool overwrite_;
+    std::mutex mutex_;
+    std::vector<std::pair<std::string, std::string>> staged_;   // temporary, target
+    std::vector<std::string> folders_;
+};
+
+// Runs body(i) for i in [0, n) on `threads` workers taking the next index, until body returns false.
+template <class F>
+void for_each_index(std::size_t n, unsigned threads, F&& body) {
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stop{false};
+    const unsigned workers = unsigned(std::min<std::size_t>(threads, std::max<std::size_t>(n, 1)));
+    parallel_for(
+        workers,
+        [&](std::size_t, std::size_t) {
+            for (std::size_t i; !stop && (i = next++) < n;)
+                if (!body(i)) stop = true;
+        },
+        workers);
+}
+
+// Reports progress and remembers the first error; shared by the workers of one export.
+class Progress {
+public:
+    Progress(const ExportControl& control, int total) : control_(control), total_(total) {}
+    bool cancelled() const { return control_.cancel && control_.cancel->load(); }
+    bool ok() const { return !failed_.load(); }
+    bool keep_going() const { return ok() && !cancelled(); }
+    void fail(const std::string& message) {
+        std::lock_guard lock(mutex_);
+        if (!failed_.exchange(true)) error_ = message;
+    }
+    const std::string& error() const { return error_; }
+    void step() {
+        const int d = ++done_;
+        if (!control_.progress) return;
+        std::lock_guard lock(mutex_);
+        control_.progress(d, total_);
+    }
+
+private:
+    const ExportControl& control_;
+    int total_;
+    std::atomic<int> done_{0};
+    std::atomic<bool> failed_{false};
+    std::mutex mutex_;
+    std::string error_;
+};
+
+Rgb8 frame_at(const Image& x0, const Schedule& s, int t, uint32_t seed, unsigned threads) {
+    return to_rgb8(q_sample(x0, s, t, seed, threads));
+}
+
+Status check_request(const ExportRequest& r, const Schedule& s) {
+    if (r.out.empty()) return Error{"no output path given"};
+    if (export_needs_image(r.kind)) {
+        if (r.x0.empty()) return Error{"this export needs an input image"};
+        if (r.ts.empty()) return Error{"no timesteps given"};
+        for (int t : r.ts)
+            if (t < 0 || t > s.T())
+                return Error{"t = " + std::to_string(t) + " is outside 0.." + std::to_string(s.T()) + " (T = " +
+                             std::to_string(s.T()) + ")"};
+    }
+    if (r.kind == ExportKind::Frame && r.ts.size() != 1)
+        return Error{"a single frame needs exactly one t, got " + std::to_string(r.ts.size())};
+    if (r.kind == ExportKind::Sequence && (r.name.empty() || r.name.find('/') != std::string::npos))
+        return Error{"the file name prefix '" + r.name + "' must be non-empty and without '/'"};
+    if (r.max_side < 0) return Error{"the maximum side must be 0 (full size) or more, got " + std::to_string(r.max_side)};
+    if (r.kind == ExportKind::Mp4 && (r.video.fps < 1 || r.video.fps > 240))
+        return Error{"the frame rate must be 1 to 240 frames per second, got " + std::to_string(r.video.fps)};
+    if (r.kind == ExportKind::Filmstrip && (r.filmstrip.columns < 0 || r.filmstrip.gap < 0 || r.filmstrip.gap > 1000))
+        return Error{"filmstrip columns must be 0 or more and the gap 0 to 1000 pixels"};
+    if (r.kind == ExportKind::Plot) {
+        if (r.plot.width < 200 || r.plot.height < 150 || r.plot.width > 8192 || r.plot.height > 8192)
+            return Error{"a plot is 200x150 to 8192x8192 pixels"};
+        for (const auto& c : r.plot.curves)
+            if (std::find_if(kScheduleColumns.begin() + 1, kScheduleColumns.end(),
+                             [&](const char* n) { return c == n; }) == kScheduleColumns.end())
+                return Error{"'" + c + "' is not a schedule column; use one of alpha_bar, sqrt_alpha_bar, snr, log_snr, ..."};
+    }
+    return {};
+}
+
+}  // namespace
+
+std::vector<std::string> export_targets(const ExportRequest& r) {
+    std::vector<std::string> files;
+    if (r.kind == ExportKind::Sequence) {
+        const fs::path folder(sequence_folder(r));
+        for (int t : r.ts) files.push_back((folder / sequence_file_name(r.name, t, r.params.T)).string());
+    } else {
+        files.push_back(r.out);
+    }
+    files.push_back(manifest_path(r));
+    return files;
+}
+
+std::string manifest_json(const ExportRequest& r, const std::vector<std::string>& files) {
+    using json = nlohmann::ordered_json;
+    json m;
+    m["ddpm_viz_version"] = DDPM_VERSION;
+    m["kind"] = export_kind_name(r.kind);
+    json names = json::array();
+    for (const auto& f : files) names.push_back(fs::path(f).filename().string());
+    m["files"] = names;
+    m["schedule"] = {{"schedule", schedule_name(r.params.kind)},
+                     {"T", r.params.T},
+                     {"beta_start", r.params.beta_start},
+                     {"beta_end", r.params.beta_end},
+                     {"cosine_s", r.params.cosine_s},
+                     {"max_beta", r.params.max_beta},
+                     {"zero_terminal_snr", r.params.zero_terminal_snr}};
+    if (export_needs_image(r.kind)) {
+        char hash[17];
+        std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(r.input_hash));
+        m["input"] = {{"path", r.input_path}, {"fnv1a64", hash}, {"width", r.x0.width}, {"height", r.x0.height}};
+        m["max_side"] = r.max_side;
+        m["seed"] = r.seed;
+        m["t"] = r.ts;
+        m["view"] = r.view;
+    }
+    switch (r.kind) {
+    case ExportKind::Filmstrip:
+        m["filmstrip"] = {{"columns", r.filmstrip.columns},
+                          {"gap", r.filmstrip.gap},
+                          {"labels", r.filmstrip.labels},
+                          {"extra_label", r.filmstrip.extra == FilmstripLabel::AlphaBar ? "alpha_bar"
+                                          : r.filmstrip.extra == FilmstripLabel::Snr    ? "snr"
+                                                                                        : "none"}};
+        break;
+    case ExportKind::Gif: m["gif"] = {{"delay_cs", r.gif.delay_cs}, {"loop", r.gif.loop}}; break;
+    case ExportKind::Mp4: m["video"] = {{"fps", r.video.fps}, {"codec", "h264"}}; break;
+    case ExportKind::Plot:
+        m["plot"] = {{"width", r.plot.width}, {"height", r.plot.height}, {"curves", r.plot.curves}, {"marker_t", r.plot.marker_t}};
+        break;
+    default: break;
+    }
+    return m.dump(2) + "\n";
+}
+
+Result<ExportResult> run_export(const ExportRequest& r, const ExportControl& control) {
+    auto schedule = make_schedule(r.params);
+    if (!schedule) return Error{schedule.error()};
+    const Schedule& s = *schedule;
+    if (auto st = check_request(r, s); !st) return Error{st.error};
+
+    const std::vector<std::string> targets = export_targets(r);
+    std::error_code ec;
+    for (const auto& f : targets) {
+        if (fs::is_directory(f, ec)) return Error{f + " is a folder; give a file name"};
+        if (!r.overwrite && fs::exists(f, ec)) return Error{f + " already exists; pass --force to replace it"};
+    }
+    ignore_write_signals();
+
+    Staging staging(r.overwrite);
+    if (r.kind == ExportKind::Sequence)
+        if (auto st = staging.make_folder(sequence_folder(r)); !st) return Error{st.error};
+    const unsigned threads = r.threads ? r.threads : hardware_threads();
+    const Image x0 = export_needs_image(r.kind) ? downsize(r.x0, r.max_side) : Image{};
+    const int n = int(r.ts.size());
+    Progress progress(control, export_needs_image(r.kind) ? n : 1);
+    const auto stage = [&](const std::string& target, const std::vector<uint8_t>& bytes) {
+        if (auto st = staging.add(target, bytes); !st) progress.fail(st.error);
+    };
+
+    switch (r.kind) {
+    case ExportKind::Frame:
+        stage(r.out, encode_png(frame_at(x0, s, r.ts[0], r.seed, threads)));
+        progress.step();
+        break;
+    case ExportKind::Sequence:
+        for_each_index(n, threads, [&](std::size_t i) {
+            if (!progress.keep_going()) return false;
+            stage(targets[i], encode_png(frame_at(x0, s, r.ts[i], r.seed, 1)));
+            progress.step();
+            return progress.ok();
+        });
+        break;
+    case ExportKind::Filmstrip: {
+        std::vector<Rgb8> tiles(n);
+        for_each_index(n, threads, [&](std::size_t i) {
+            if (!progress.keep_going()) return false;
+            tiles[i] = frame_at(x0, s, r.ts[i], r.seed, 1);
+            progress.step();
+            return true;
+        });
+        if (progress.keep_going()) stage(r.out, encode_png(render_filmstrip(tiles, r.ts, s, r.filmstrip)));
+        break;
+    }
+    case ExportKind::Gif: {
+        std::vector<detail::GifFrame> frames(n);
+        for_each_index(n, threads, [&](std::size_t i) {
+            if (!progress.keep_going()) return false;
+            frames[i] = detail::quantize_gif_frame(frame_at(x0, s, r.ts[i], r.seed, 1));
+            progress.step();
+            return true;
+        });
+        if (!progress.keep_going()) break;
+        auto gif = detail::encode_gif_frames(frames, x0.width, x0.height, r.gif);
+        if (!gif) progress.fail(gif.error());
+        else stage(r.out, *gif);
+        break;
+    }
+    case ExportKind::Mp4: {
+        auto ffmpeg = detail::find_ffmpeg();
+        if (!ffmpeg) return Error{ffmpeg.error()};
+        // yuv420p needs even sides: drop the last column or row when odd.
+        const int w = x0.width & ~1, h = x0.height & ~1;
+        if (w < 2 || h < 2) return Error{"an MP4 needs an image at least 2x2 pixels"};
+        auto video = detail::VideoPipe::open(*ffmpeg, staging.reserve(r.out), w, h, r.video.fps);
+        if (!video) return Error{video.error()};
+        // Frames in parallel batches, piped in order.
+        std::vector<Rgb8> batch(threads);
+        for (int first = 0; first < n && progress.keep_going(); first += int(threads)) {
+            const int count = std::min(int(threads), n - first);
+            for_each_index(count, threads, [&](std::size_t k) {
+                Rgb8 full = frame_at(x0, s, r.ts[first + k], r.seed, 1);
+                Rgb8& even = batch[k];
+                even.width = w, even.height = h;
+                even.pixels.resize(std::size_t(w) * h * 3);
+                for (int y = 0; y < h; ++y)
+                    std::memcpy(&even.pixels[std::size_t(y) * w * 3], &full.pixels[std::size_t(y) * full.width * 3],
+                                std::size_t(w) * 3);
+                return true;
+            });
+            for (int k = 0; k < count && progress.keep_going(); ++k) {
+                if (auto st = video->write(batch[k]); !st) progress.fail(st.error);
+                else progress.step();
+            }
+        }
+        if (progress.keep_going()) {
+            if (auto st = video->finish(); !st) progress.fail(st.error);
+        } else {
+            video->abort();
+        }
+        break;
+    }
+    case ExportKind::ScheduleCsv:
+    case ExportKind::ScheduleJson: {
+        const std::string text = r.kind == ExportKind::ScheduleCsv ? schedule_csv(s) : schedule_json(s);
+        stage(r.out, std::vector<uint8_t>(text.begin(), text.end()));
+        progress.step();
+        break;
+    }
+    case ExportKind::Plot:
+        stage(r.out, encode_png(render_plot(s, r.plot)));
+        progress.step();
+        break;
+    }
+
+    if (progress.ok() && !progress.cancelled()) {
+        const std::string manifest = manifest_json(r, {targets.begin(), targets.end() - 1});
+        stage(targets.back(), std::vector<uint8_t>(manifest.begin(), manifest.end()));
+    }
+    if (!progress.ok()) return Error{progress.error() + "; nothing was exported"};
+    if (progress.cancelled()) return Error{"export cancelled; nothing was written"};
+    if (auto st = staging.commit(); !st) return Error{st.error};
+    return ExportResult{targets};
+}
+
+}  // namespace ddpm

@@ -1,0 +1,215 @@
+// CPU drawing for exports: text from stb_easy_font's glyph rectangles, filmstrips and schedule plots.
+// No display or GPU: exports run headless.
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "ddpm/export.h"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#include <stb_easy_font.h>
+#pragma GCC diagnostic pop
+
+namespace ddpm {
+
+namespace {
+
+constexpr uint8_t kBlack[3] = {0, 0, 0};
+constexpr int kGlyphLine = 12;   // stb_easy_font's line height in glyph pixels
+
+void fill_rect(Rgb8& img, int x0, int y0, int x1, int y1, const uint8_t rgb[3]) {
+    x0 = std::max(x0, 0), y0 = std::max(y0, 0);
+    x1 = std::min(x1, img.width), y1 = std::min(y1, img.height);
+    for (int y = y0; y < y1; ++y)
+        for (int x = x0; x < x1; ++x) std::memcpy(&img.pixels[(std::size_t(y) * img.width + x) * 3], rgb, 3);
+}
+
+// Blits a tile (same size or clipped) at (x, y).
+void blit(Rgb8& dst, const Rgb8& src, int x, int y) {
+    for (int r = 0; r < src.height && y + r < dst.height; ++r) {
+        const int w = std::min(src.width, dst.width - x);
+        if (w <= 0) return;
+        std::memcpy(&dst.pixels[(std::size_t(y + r) * dst.width + x) * 3],
+                    &src.pixels[std::size_t(r) * src.width * 3], std::size_t(w) * 3);
+    }
+}
+
+std::string format_number(double v) {
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+    return buf;
+}
+
+}  // namespace
+
+int text_width(const std::string& text, int scale) {
+    std::string t = text;
+    return stb_easy_font_width(t.data()) * scale;
+}
+
+int text_height(int scale) { return 10 * scale; }   // cap height 7 plus descenders
+
+void draw_text(Rgb8& image, int x, int y, const std::string& text, int scale, const uint8_t rgb[3]) {
+    std::string t;
+    for (char c : text) t += (c >= 32 && c < 127) ? c : '?';
+    // stb_easy_font truncates silently: room for 32 quads of 64 bytes per character, twice its average.
+    std::vector<float> quads(t.size() * 32 * 16 + 16);
+    const int n = stb_easy_font_print(0, 0, t.data(), nullptr, quads.data(), int(quads.size() * 4));
+    // Each quad is 4 vertices of (x, y, z, rgba) = 4 floats; vertices 0 and 2 are opposite corners.
+    for (int q = 0; q < n; ++q) {
+        const float* v = &quads[std::size_t(q) * 16];
+        const int qx0 = int(std::lround(v[0])), qy0 = int(std::lround(v[1]));
+        const int qx1 = int(std::lround(v[8])), qy1 = int(std::lround(v[9]));
+        fill_rect(image, x + qx0 * scale, y + qy0 * scale, x + qx1 * scale, y + qy1 * scale, rgb);
+    }
+}
+
+Rgb8 render_filmstrip(const std::vector<Rgb8>& tiles, const std::vector<int>& ts, const Schedule& s,
+                      const FilmstripOptions& o) {
+    assert(!tiles.empty() && tiles.size() == ts.size());
+    const int n = int(tiles.size()), w = tiles[0].width, h = tiles[0].height;
+    const int cols = o.columns > 0 ? std::min(o.columns, n) : n, rows = (n + cols - 1) / cols;
+    const int gap = std::max(0, o.gap);
+
+    std::vector<std::vector<std::string>> labels(n);
+    std::size_t widest = 0;
+    if (o.labels)
+        for (int i = 0; i < n; ++i) {
+            labels[i].push_back("t = " + std::to_string(ts[i]));
+            if (o.extra == FilmstripLabel::AlphaBar)
+                labels[i].push_back("alpha_bar = " + format_number(s.alpha_bar[ts[i]]));
+            else if (o.extra == FilmstripLabel::Snr)
+                labels[i].push_back("SNR = " + format_number(s.snr[ts[i]]));
+            for (const auto& l : labels[i]) widest = std::max<std::size_t>(widest, text_width(l, 1));
+        }
+    // Text about a twentieth of the tile's width, as large as fits, at least one glyph pixel.
+    int scale = std::clamp(w / 128, 1, 4);
+    while (scale > 1 && int(widest) * scale > w) --scale;
+    const int lines = o.labels ? int(labels[0].size()) : 0;
+    const int pad = 3 * scale;
+    const int label_h = lines ? pad + lines * kGlyphLine * scale : 0;
+
+    Rgb8 sheet;
+    sheet.width = cols * w + (cols + 1) * gap;
+    sheet.height = rows * (h + label_h) + (rows + 1) * gap;
+    sheet.pixels.assign(std::size_t(sheet.width) * sheet.height * 3, 255);
+    for (int i = 0; i < n; ++i) {
+        assert(tiles[i].width == w && tiles[i].height == h);
+        const int x = gap + (i % cols) * (w + gap), y = gap + (i / cols) * (h + label_h + gap);
+        blit(sheet, tiles[i], x, y);
+        for (int l = 0; l < lines; ++l) {
+            const int tw = text_width(labels[i][l], scale);
+            draw_text(sheet, x + std::max(0, (w - tw) / 2), y + h + pad + l * kGlyphLine * scale, labels[i][l], scale,
+                      kBlack);
+        }
+    }
+    return sheet;
+}
+
+namespace {
+
+void plot_dot(Rgb8& img, int x, int y, int r, const uint8_t rgb[3]) { fill_rect(img, x - r, y - r, x + r + 1, y + r + 1, rgb); }
+
+void draw_line(Rgb8& img, double x0, double y0, double x1, double y1, int r, const uint8_t rgb[3]) {
+    const int steps = std::max(1, int(std::ceil(std::max(std::abs(x1 - x0), std::abs(y1 - y0)))));
+    for (int k = 0; k <= steps; ++k) {
+        const double a = double(k) / steps;
+        plot_dot(img, int(std::lround(x0 + a * (x1 - x0))), int(std::lround(y0 + a * (y1 - y0))), r, rgb);
+    }
+}
+
+// 1, 2 or 5 times a power of ten, so that about `count` ticks span `range`.
+double nice_step(double range, int count) {
+    const double raw = range / count, p = std::pow(10.0, std::floor(std::log10(raw)));
+    for (double m : {1.0, 2.0, 5.0})
+        if (m * p >= raw) return m * p;
+    return 10 * p;
+}
+
+int column_index(const std::string& name) {
+    for (int c = 1; c < int(kScheduleColumns.size()); ++c)
+        if (name == kScheduleColumns[c]) return c;
+    return -1;
+}
+
+}  // namespace
+
+Rgb8 render_plot(const Schedule& s, const PlotOptions& o) {
+    static constexpr uint8_t kColors[][3] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},
+                                             {214, 39, 40},  {148, 103, 189}, {140, 86, 75}};
+    static constexpr uint8_t kAxis[3] = {60, 60, 60}, kGrid[3] = {225, 225, 225}, kMarker[3] = {120, 120, 120};
+    Rgb8 img;
+    img.width = std::max(o.width, 200);
+    img.height = std::max(o.height, 150);
+    img.pixels.assign(std::size_t(img.width) * img.height * 3, 255);
+    const int scale = img.width >= 800 ? 2 : 1;
+    const int left = 12 * 6 * scale, right = 16 * scale, top = 16 * scale, bottom = 30 * scale;
+    const int pw = img.width - left - right, ph = img.height - top - bottom;
+
+    // y range over the finite values of every curve, always including 0.
+    const int T = s.T();
+    double lo = 0, hi = 0;
+    for (const auto& name : o.curves) {
+        const int c = column_index(name);
+        if (c < 0) continue;
+        for (int t = 1; t <= T; ++t) {
+            const double v = schedule_value(s, c, t);
+            if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+        }
+    }
+    if (hi - lo < 1e-12) hi = lo + 1;
+    const double ys = nice_step(hi - lo, 5);
+    lo = std::floor(lo / ys + 1e-9) * ys, hi = std::ceil(hi / ys - 1e-9) * ys;   // whole ticks at both ends
+    const auto px = [&](double t) { return left + (T > 1 ? (t - 1) / (T - 1) : 0.5) * pw; };
+    const auto py = [&](double v) { return top + (1 - (v - lo) / (hi - lo)) * ph; };
+
+    for (double v = std::ceil(lo / ys) * ys; v <= hi + 1e-9 * ys; v += ys) {
+        const int y = int(std::lround(py(v)));
+        fill_rect(img, left, y, left + pw, y + 1, kGrid);
+        const std::string label = format_number(std::abs(v) < 1e-12 * ys ? 0.0 : v);
+        draw_text(img, left - 6 * scale - text_width(label, scale), y - 4 * scale, label, scale, kAxis);
+    }
+    const double xs = nice_step(std::max(1, T - 1), 5);
+    for (double t = xs; t <= T; t += xs) {
+        const int x = int(std::lround(px(t)));
+        fill_rect(img, x, top, x + 1, top + ph, kGrid);
+        const std::string label = std::to_string(int(t));
+        draw_text(img, x - text_width(label, scale) / 2, top + ph + 6 * scale, label, scale, kAxis);
+    }
+    fill_rect(img, left, top, left + 1, top + ph + 1, kAxis);
+    fill_rect(img, left, top + ph, left + pw + 1, top + ph + 1, kAxis);
+    draw_text(img, left + pw - text_width("t", scale), top + ph + 18 * scale, "t", scale, kAxis);
+    if (o.marker_t >= 1 && o.marker_t <= T) {
+        const int x = int(std::lround(px(o.marker_t)));
+        fill_rect(img, x, top, x + scale, top + ph, kMarker);
+    }
+
+    int legend_y = top + 6 * scale, k = 0;
+    for (const auto& name : o.curves) {
+        const int c = column_index(name);
+        if (c < 0) continue;
+        const uint8_t* color = kColors[k++ % 6];
+        double prev_x = 0, prev_y = 0;
+        bool have_prev = false;
+        for (int t = 1; t <= T; ++t) {
+            const double v = schedule_value(s, c, t);
+            if (!std::isfinite(v)) { have_prev = false; continue; }
+            const double x = px(t), y = py(v);
+            if (have_prev) draw_line(img, prev_x, prev_y, x, y, scale / 2, color);
+            else plot_dot(img, int(std::lround(x)), int(std::lround(y)), scale / 2, color);
+            prev_x = x, prev_y = y, have_prev = true;
+        }
+        const int lx = left + pw - text_width(name, scale) - 30 * scale;
+        fill_rect(img, lx, legend_y + 3 * scale, lx + 20 * scale, legend_y + 5 * scale, color);
+        draw_text(img, lx + 24 * scale, legend_y, name, scale, kAxis);
+        legend_y += kGlyphLine * scale;
+    }
+    return img;
+}
+
+}  // namespace ddpm

@@ -1,0 +1,48 @@
+#pragma once
+// Pieces of the export module shared between its source files; not part of the public API.
+#include <sys/types.h>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ddpm/export.h"
+
+namespace ddpm::detail {
+
+// One GIF frame reduced to at most 256 colours, ready for LZW.
+struct GifFrame {
+    std::vector<std::array<uint8_t, 3>> palette;
+    std::vector<uint8_t> indices;
+};
+GifFrame quantize_gif_frame(const Rgb8& frame);
+Result<std::vector<uint8_t>> encode_gif_frames(std::vector<GifFrame>& frames, int width, int height,
+                                               const GifOptions& options);
+
+// The ffmpeg command on PATH, or an error saying how to get it.
+Result<std::string> find_ffmpeg();
+
+// ffmpeg reading raw RGB frames from a pipe and writing H.264 MP4 to path.
+class VideoPipe {
+public:
+    static Result<VideoPipe> open(const std::string& ffmpeg, const std::string& path, int width, int height, int fps);
+    VideoPipe(VideoPipe&& o) noexcept;
+    VideoPipe& operator=(VideoPipe&&) = delete;
+    ~VideoPipe();
+    // The frame must be width x height.
+    Status write(const Rgb8& frame);
+    // Waits for ffmpeg; the error carries its last message.
+    Status finish();
+    // Stops ffmpeg without waiting for a complete file (cancel, or an error elsewhere).
+    void abort();
+
+private:
+    VideoPipe() = default;
+    pid_t pid_ = -1;
+    int stdin_fd_ = -1, log_fd_ = -1;
+    std::string path_;
+    Status collect();
+};
+
+}  // namespace ddpm::detail
