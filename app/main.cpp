@@ -1,11 +1,14 @@
 // ddpm-viz: the window by default, or a headless command (schedule, export).
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <iostream>
 
 #include "cli.h"
 #include "gui.h"
 
 int main(int argc, char** argv) {
+    // A file-size limit then fails the write with EFBIG, reported as an error, instead of killing us.
+    std::signal(SIGXFSZ, SIG_IGN);
     CLI::App app{
         "ddpm-viz: watch the DDPM forward process destroy an image with noise.\n"
         "x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) eps, eps ~ N(0, I).\n\n"

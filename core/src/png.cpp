@@ -1,0 +1,162 @@
+#include "ddpm/png.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cassert>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+namespace ddpm {
+
+namespace {
+
+void put32(std::vector<uint8_t>& out, uint32_t v) {
+    for (int s = 24; s >= 0; s -= 8) out.push_back(uint8_t(v >> s));
+}
+
+void chunk(std::vector<uint8_t>& out, const char* type, const uint8_t* data, std::size_t n) {
+    put32(out, uint32_t(n));
+    const std::size_t start = out.size();
+    out.insert(out.end(), type, type + 4);
+    out.insert(out.end(), data, data + n);
+    put32(out, uint32_t(crc32(0, out.data() + start, uInt(n + 4))));
+}
+
+// Mean absolute difference between horizontal neighbours over a sample of rows: high for noise.
+double roughness(const Rgb8& img) {
+    const std::size_t row = std::size_t(img.width) * 3;
+    if (row <= 3) return 0;
+    const int step = std::max(1, img.height / 32);
+    uint64_t sum = 0, count = 0;
+    for (int y = 0; y < img.height; y += step) {
+        const uint8_t* p = img.pixels.data() + y * row;
+        for (std::size_t i = 3; i < row; ++i) sum += uint64_t(std::abs(int(p[i]) - int(p[i - 3])));
+        count += row - 3;
+    }
+    return double(sum) / double(count);
+}
+
+uint8_t paeth(int a, int b, int c) {
+    const int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
+    return uint8_t(pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+}
+
+// Filtered scanlines: None everywhere for noise; otherwise per row the filter with the smallest
+// sum of absolute signed residuals (the PNG spec's suggested heuristic).
+std::vector<uint8_t> filter_rows(const Rgb8& img, bool noisy) {
+    const std::size_t row = std::size_t(img.width) * 3;
+    std::vector<uint8_t> out((row + 1) * img.height);
+    std::vector<uint8_t> cand[4];
+    for (auto& c : cand) c.resize(row);
+    for (int y = 0; y < img.height; ++y) {
+        const uint8_t* cur = img.pixels.data() + y * row;
+        uint8_t* dst = out.data() + y * (row + 1);
+        if (noisy) {
+            dst[0] = 0;
+            std::memcpy(dst + 1, cur, row);
+            continue;
+        }
+        const uint8_t* up = y ? cur - row : nullptr;
+        for (std::size_t i = 0; i < row; ++i) {
+            const int a = i >= 3 ? cur[i - 3] : 0, b = up ? up[i] : 0, c = up && i >= 3 ? up[i - 3] : 0;
+            cand[0][i] = cur[i];
+            cand[1][i] = uint8_t(cur[i] - a);
+            cand[2][i] = uint8_t(cur[i] - b);
+            cand[3][i] = uint8_t(cur[i] - paeth(a, b, c));
+        }
+        static constexpr uint8_t kFilterType[4] = {0, 1, 2, 4};
+        int best = 0;
+        uint64_t best_sum = UINT64_MAX;
+        for (int f = 0; f < 4; ++f) {
+            uint64_t sum = 0;
+            for (std::size_t i = 0; i < row; ++i) sum += uint64_t(std::abs(int(int8_t(cand[f][i]))));
+            if (sum < best_sum) best_sum = sum, best = f;
+        }
+        dst[0] = kFilterType[best];
+        std::memcpy(dst + 1, cand[best].data(), row);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<uint8_t> encode_png(const Rgb8& img) {
+    const bool noisy = roughness(img) > 16.0;
+    const std::vector<uint8_t> raw = filter_rows(img, noisy);
+
+    z_stream z{};
+    // Noise barely compresses: Huffman-only coding is several times faster than LZ77 matching
+    // and loses almost nothing on it.
+    deflateInit2(&z, noisy ? 1 : 6, Z_DEFLATED, 15, 9, noisy ? Z_HUFFMAN_ONLY : Z_DEFAULT_STRATEGY);
+    std::vector<uint8_t> idat(deflateBound(&z, uLong(raw.size())));
+    z.next_in = const_cast<uint8_t*>(raw.data());
+    z.avail_in = uInt(raw.size());
+    z.next_out = idat.data();
+    z.avail_out = uInt(idat.size());
+    [[maybe_unused]] const int rc = deflate(&z, Z_FINISH);
+    assert(rc == Z_STREAM_END);
+    idat.resize(z.total_out);
+    deflateEnd(&z);
+
+    std::vector<uint8_t> out = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    out.reserve(idat.size() + 64);
+    std::vector<uint8_t> ihdr;
+    put32(ihdr, uint32_t(img.width));
+    put32(ihdr, uint32_t(img.height));
+    ihdr.insert(ihdr.end(), {8, 2, 0, 0, 0});   // 8-bit RGB, deflate, adaptive filters, no interlace
+    chunk(out, "IHDR", ihdr.data(), ihdr.size());
+    chunk(out, "IDAT", idat.data(), idat.size());
+    chunk(out, "IEND", nullptr, 0);
+    return out;
+}
+
+Status write_file_atomic(const std::string& path, const std::vector<uint8_t>& bytes, bool overwrite) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!overwrite && fs::exists(path, ec)) return Error{path + " already exists; pass --force to replace it"};
+    const fs::path target(path);
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    std::string tmp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    const int fd = mkstemp(tmp.data());
+    if (fd < 0) return Error{"cannot write in " + dir.string() + ": " + std::strerror(errno)};
+    const auto fail = [&](const std::string& why) {
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        return Error{"could not write " + path + ": " + why};
+    };
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return fail(std::strerror(n < 0 ? errno : EIO));
+        done += std::size_t(n);
+    }
+    // mkstemp makes 0600 files; exports are meant to be shared. (umask cannot be read thread-safely.)
+    ::fchmod(fd, 0644);
+    if (::close(fd) != 0) {
+        ::unlink(tmp.c_str());
+        return Error{"could not write " + path + ": " + std::strerror(errno)};
+    }
+    // RENAME_NOREPLACE closes the gap between the check above and the rename.
+    const int rc = overwrite ? ::rename(tmp.c_str(), path.c_str())
+                             : ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE);
+    if (rc != 0) {
+        const int err = errno;
+        ::unlink(tmp.c_str());
+        if (err == EEXIST) return Error{path + " already exists; pass --force to replace it"};
+        return Error{"could not write " + path + ": " + std::strerror(err)};
+    }
+    return {};
+}
+
+Status write_png(const std::string& path, const Rgb8& image, bool overwrite) {
+    return write_file_atomic(path, encode_png(image), overwrite);
+}
+
+}  // namespace ddpm

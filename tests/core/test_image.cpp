@@ -1,0 +1,180 @@
+// Image files in and out: the value mapping, every format and layout, and hostile files.
+#include <stb_image_write.h>
+#include <zlib.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "ddpm/image.h"
+#include "ddpm/noise.h"
+#include "ddpm/png.h"
+#include "run.h"
+
+using namespace ddpm;
+
+namespace {
+
+const std::string kCat = DDPM_SOURCE_DIR "/assets/chelsea.png";
+
+void write_bytes(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
+
+void put32(std::string& s, uint32_t v) {
+    for (int k = 24; k >= 0; k -= 8) s += char(v >> k);
+}
+void chunk(std::string& s, const char* type, const std::string& data) {
+    put32(s, uint32_t(data.size()));
+    const std::string body = type + data;
+    s += body;
+    put32(s, uint32_t(crc32(0, reinterpret_cast<const Bytef*>(body.data()), uInt(body.size()))));
+}
+// A PNG built by hand, so the tests can make layouts our encoder never writes (16-bit, gray+alpha).
+std::string png(int w, int h, int depth, int colour, const std::string& raw_rows, bool declare_only = false) {
+    std::string s = "\x89PNG\r\n\x1a\n", ihdr;
+    put32(ihdr, uint32_t(w));
+    put32(ihdr, uint32_t(h));
+    ihdr += char(depth), ihdr += char(colour), ihdr += std::string(3, '\0');
+    chunk(s, "IHDR", ihdr);
+    if (!declare_only) {
+        uLongf n = compressBound(uLong(raw_rows.size()));
+        std::string z(n, '\0');
+        compress(reinterpret_cast<Bytef*>(z.data()), &n, reinterpret_cast<const Bytef*>(raw_rows.data()), uLong(raw_rows.size()));
+        z.resize(n);
+        chunk(s, "IDAT", z);
+    }
+    chunk(s, "IEND", "");
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("8-bit values map to [-1, 1] and back exactly; out-of-range x is clamped", "[image]") {
+    for (int v = 0; v < 256; ++v) REQUIRE(to_u8(from_u8(uint8_t(v))) == v);
+    CHECK(from_u8(0) == -1.0f);
+    CHECK(from_u8(255) == 1.0f);
+    CHECK(to_u8(-3.0f) == 0);
+    CHECK(to_u8(3.0f) == 255);
+    CHECK(to_u8(0.0f) == 128);   // round(127.5)
+    CHECK(to_u8(NAN) == 0);
+}
+
+TEST_CASE("the sample image loads at its size", "[image]") {
+    auto img = load_image(kCat);
+    REQUIRE(img.ok());
+    CHECK(img->width == 451);
+    CHECK(img->height == 300);
+    CHECK(img->size() == 451u * 300 * 3);
+}
+
+TEST_CASE("our PNG encoder round-trips noisy and smooth images through stb_image", "[image][png]") {
+    const Image cat = *load_image(kCat);
+    test::TempDir dir;
+    for (float noise : {0.0f, 0.05f, 1.0f}) {
+        Schedule s = *make_schedule({});
+        const int t = noise == 0 ? 0 : noise < 0.5f ? 20 : 1000;
+        const Rgb8 rgb = to_rgb8(q_sample(cat, s, t, 4));
+        const std::string path = dir / ("x" + std::to_string(t) + ".png");
+        REQUIRE(write_png(path, rgb, false).ok());
+        auto back = load_image(path);
+        REQUIRE(back.ok());
+        CHECK(to_rgb8(*back).pixels == rgb.pixels);
+    }
+}
+
+TEST_CASE("BMP, TGA, JPEG and GIF decode; gray becomes RGB", "[image]") {
+    test::TempDir dir;
+    const Rgb8 cat = to_rgb8(*load_image(kCat));
+    REQUIRE(stbi_write_bmp((dir / "c.bmp").c_str(), cat.width, cat.height, 3, cat.pixels.data()));
+    REQUIRE(stbi_write_tga((dir / "c.tga").c_str(), cat.width, cat.height, 3, cat.pixels.data()));
+    REQUIRE(stbi_write_jpg((dir / "c.jpg").c_str(), cat.width, cat.height, 3, cat.pixels.data(), 95));
+    for (const char* f : {"c.bmp", "c.tga"}) {
+        auto img = load_image(dir / f);
+        REQUIRE(img.ok());
+        CHECK(to_rgb8(*img).pixels == cat.pixels);
+    }
+    auto jpg = load_image(dir / "c.jpg");
+    REQUIRE(jpg.ok());
+    double err = 0;
+    const Rgb8 j = to_rgb8(*jpg);
+    for (std::size_t i = 0; i < j.pixels.size(); ++i) err += std::abs(int(j.pixels[i]) - int(cat.pixels[i]));
+    CHECK(err / double(j.pixels.size()) < 4.0);   // quality-95 JPEG: a few levels off on average
+
+    const std::string gray(8 * 4, '\0');
+    std::vector<uint8_t> g(8 * 4);
+    for (std::size_t i = 0; i < g.size(); ++i) g[i] = uint8_t(i * 8);
+    REQUIRE(stbi_write_png((dir / "g.png").c_str(), 8, 4, 1, g.data(), 8));
+    auto gi = load_image(dir / "g.png");
+    REQUIRE(gi.ok());
+    for (std::size_t i = 0; i < g.size(); ++i)
+        for (int c = 0; c < 3; ++c) REQUIRE(to_rgb8(*gi).pixels[i * 3 + c] == g[i]);
+
+    // A GIF by hand: 2x1, global palette of 2 colours (red, blue), LZW min code size 2.
+    const unsigned char gif[] = {'G', 'I', 'F', '8', '9', 'a', 2, 0, 1, 0, 0x80, 0, 0,   // 2x1, 2-colour table
+                                 255, 0, 0, 0, 0, 255,                                   // red, blue
+                                 0x2c, 0, 0, 0, 0, 2, 0, 1, 0, 0,                         // image descriptor
+                                 2, 2, 0x44, 0x0a, 0, 0x3b};   // 3-bit codes: clear, 0, 1, end
+    write_bytes(dir / "r.gif", std::string(reinterpret_cast<const char*>(gif), sizeof gif));
+    auto gf = load_image(dir / "r.gif");
+    REQUIRE(gf.ok());
+    const Rgb8 gr = to_rgb8(*gf);
+    CHECK(gr.width == 2);
+    CHECK(std::vector<uint8_t>(gr.pixels.begin(), gr.pixels.end()) == std::vector<uint8_t>{255, 0, 0, 0, 0, 255});
+}
+
+TEST_CASE("16-bit keeps its precision; alpha is composited over white", "[image]") {
+    test::TempDir dir;
+    // 16-bit RGB, 2x1: (0, 32768, 65535) and (1000, 2000, 3000).
+    std::string rows = std::string(1, '\0');
+    for (uint16_t v : {0, 32768, 65535, 1000, 2000, 3000}) rows += char(v >> 8), rows += char(v & 255);
+    write_bytes(dir / "d.png", png(2, 1, 16, 2, rows));
+    auto img = load_image(dir / "d.png");
+    REQUIRE(img.ok());
+    CHECK(img->data[0] == -1.0f);
+    CHECK(img->data[1] == Approx(32768.0 / 65535 * 2 - 1).margin(1e-6));
+    CHECK(img->data[2] == 1.0f);
+    CHECK(img->data[3] == Approx(1000.0 / 65535 * 2 - 1).margin(1e-6));   // between two 8-bit levels
+
+    // Gray + alpha 8-bit, 2x1: black at alpha 0 (-> white), black at alpha 255 (-> black).
+    write_bytes(dir / "ga.png", png(2, 1, 8, 4, std::string("\0\0\0\0\xff", 5)));
+    auto ga = load_image(dir / "ga.png");
+    REQUIRE(ga.ok());
+    CHECK(to_rgb8(*ga).pixels == std::vector<uint8_t>{255, 255, 255, 0, 0, 0});
+    // RGBA half-transparent red over white: (255, 128, 128).
+    write_bytes(dir / "rgba.png", png(1, 1, 8, 6, std::string("\0\xff\0\0\x80", 5)));
+    auto ra = load_image(dir / "rgba.png");
+    REQUIRE(ra.ok());
+    const Rgb8 r = to_rgb8(*ra);
+    CHECK(r.pixels[0] == 255);
+    CHECK(std::abs(int(r.pixels[1]) - 127) <= 1);
+}
+
+TEST_CASE("hostile files give an error naming the file, never a crash or a huge allocation", "[image]") {
+    test::TempDir dir;
+    const std::string cat = test::slurp(kCat);
+    write_bytes(dir / "empty.png", "");
+    write_bytes(dir / "text.png", "this is not an image\n");
+    write_bytes(dir / "half.png", cat.substr(0, cat.size() / 2));
+    write_bytes(dir / "header.png", cat.substr(0, 40));
+    write_bytes(dir / "huge.png", png(100000, 100000, 8, 2, "", true));
+    write_bytes(dir / "wide.png", png(20000, 10, 8, 2, "", true));
+    write_bytes(dir / "many.png", png(16384, 16385, 8, 2, "", true));
+    std::filesystem::create_directory(dir / "folder.png");
+    const std::pair<const char*, const char*> cases[] = {
+        {"missing.png", "No such file or directory"},
+        {"empty.png", "the file is empty"},
+        {"text.png", "not an image ddpm-viz can read"},
+        {"half.png", "damaged or truncated"},
+        {"header.png", ""},
+        {"huge.png", "100000x100000 is larger than the limit"},
+        {"wide.png", "20000x10 is larger than the limit"},
+        {"many.png", "16384x16385 is larger than the limit"},
+        {"folder.png", "is a folder"},
+    };
+    for (const auto& [file, message] : cases) {
+        INFO(file);
+        auto img = load_image(dir / file);
+        REQUIRE_FALSE(img.ok());
+        CHECK_THAT(img.error(), Catch::StartsWith(dir / file) && Catch::Contains(message));
+    }
+}
