@@ -6,7 +6,7 @@
 #include "cli.h"
 #include "gui.h"
 
-int main(int argc, char** argv) {
+static int run(int argc, char** argv) {
     // A file-size limit then fails the write with EFBIG, reported as an error, instead of killing us.
     std::signal(SIGXFSZ, SIG_IGN);
     CLI::App app{
@@ -65,4 +65,13 @@ int main(int argc, char** argv) {
     else if (app.count("--t")) return fail(kExitUsage, "--t must be 0 or more, got " + std::to_string(t));
     if (!gui.render.empty()) return run_render(gui);
     return run_gui(gui);
+}
+
+int main(int argc, char** argv) {
+    // Anything unexpected still ends as one sentence and exit 1, never a stack trace.
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        return fail(kExitFailure, std::string("unexpected error: ") + e.what());
+    }
 }

@@ -122,7 +122,8 @@ Status write_file_atomic(const std::string& path, const std::vector<uint8_t>& by
     if (!overwrite && fs::exists(path, ec)) return Error{path + " already exists; pass --force to replace it"};
     const fs::path target(path);
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    std::string tmp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    std::string tmp = (dir / ".").string();
+    tmp += target.filename().string() + ".tmp-XXXXXX";
     const int fd = mkstemp(tmp.data());
     if (fd < 0) return Error{"cannot write in " + dir.string() + ": " + std::strerror(errno)};
     const auto fail = [&](const std::string& why) {

@@ -180,7 +180,7 @@ double schedule_value(const Schedule& s, int column, int t) {
 
 std::string schedule_csv(const Schedule& s) {
     std::string out;
-    for (std::size_t c = 0; c < kScheduleColumns.size(); ++c) out += (c ? "," : "") + std::string(kScheduleColumns[c]);
+    for (std::size_t c = 0; c < kScheduleColumns.size(); ++c) (out += c ? "," : "") += kScheduleColumns[c];
     out += '\n';
     for (int t = 1; t <= s.T(); ++t) {
         out += std::to_string(t);
