@@ -31,12 +31,12 @@ std::vector<double> log_ticks(double lo, double hi, int max_ticks) {
     std::vector<double> ticks;
     if (!(lo > 0) || !(hi > lo)) return ticks;
     const int e0 = int(std::ceil(std::log10(lo) - 1e-9)), e1 = int(std::floor(std::log10(hi) + 1e-9));
-    if (e1 > e0) {
+    if (e1 - e0 >= 2) {
         const int stride = std::max(1, (e1 - e0 + max_ticks) / max_ticks);
         for (int e = e0; e <= e1; e += stride) ticks.push_back(std::pow(10.0, e));
         return ticks;
     }
-    // Less than two decades in view: 1, 2, 5 of each.
+    // Less than three decades in view: 1, 2, 5 of each.
     for (int e = int(std::floor(std::log10(lo))); e <= int(std::ceil(std::log10(hi))); ++e)
         for (double m : {1.0, 2.0, 5.0}) {
             const double v = m * std::pow(10.0, e);
@@ -65,7 +65,8 @@ std::string tick_label(double value, double step) {
     const int decimals = std::max(0, int(-std::floor(std::log10(step) + 1e-9)));
     if (decimals > 4 || std::abs(value) >= 1e6) {
         // Scientific, with the mantissa digits the step needs.
-        const int digits = std::max(0, int(std::floor(std::log10(std::abs(value)) + 1e-9)) + decimals);
+        const int digits = std::max(0, int(std::floor(std::log10(std::abs(value)) + 1e-9)) -
+                                           int(std::floor(std::log10(step) + 1e-9)));
         std::snprintf(text, sizeof text, "%.*e", std::min(digits, 6), value);
         return tidy_exponent(text);
     }

@@ -13,7 +13,7 @@ namespace plot {
 double nice_step(double span, int target);
 // Multiples of the nice step inside [lo, hi].
 std::vector<double> linear_ticks(double lo, double hi, int target = 5);
-// Powers of ten inside [lo, hi] (lo > 0); when that gives fewer than two, 2x and 5x are added.
+// Powers of ten inside [lo, hi] (lo > 0); when that gives fewer than three, 2x and 5x are added.
 // Spans of many decades keep every k-th power so that at most max_ticks remain.
 std::vector<double> log_ticks(double lo, double hi, int max_ticks = 8);
 // A short label: as many decimals as the step needs, or 1e-4 style for small and large values.

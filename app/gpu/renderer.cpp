@@ -25,9 +25,9 @@ std::string fragment_source(std::string_view body_file) {
     return "#version 330 core\n" + shader_file("noise.glsl") + "\n#line 1\n" + shader_file(body_file);
 }
 
-namespace {
 std::string vertex_source() { return "#version 330 core\n#line 1\n" + shader_file("fullscreen_vert.glsl"); }
 
+namespace {
 std::string shader_log(GLuint shader) {
     GLint length = 0;
     glGetShaderiv(shader, GL_INFO_LOG_LENGTH, &length);

@@ -16,6 +16,8 @@ namespace ddpm::gpu {
 
 // The text of an embedded shaders/NAME file (asserts that it exists).
 std::string shader_file(std::string_view name);
+// The fullscreen-triangle vertex shader shared by every pass.
+std::string vertex_source();
 // "#version 330 core" + noise.glsl + the body file: GLSL has no #include.
 std::string fragment_source(std::string_view body_file);
 

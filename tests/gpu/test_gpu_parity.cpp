@@ -1,0 +1,149 @@
+// The shader's x_t against core's q_sample, read back through EGL surfaceless (no display needed).
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <memory>
+
+#include "ddpm/image.h"
+#include "ddpm/noise.h"
+#include "ddpm/rng.h"
+#include "ddpm/schedule.h"
+#include "headless_gl.h"
+#include "renderer.h"
+
+using namespace ddpm;
+
+namespace {
+
+// One context for the whole binary.
+void require_gl() {
+    static Result<std::unique_ptr<gpu::HeadlessGl>> gl = gpu::HeadlessGl::create();
+    INFO((gl ? std::string() : gl.error()));
+    REQUIRE(gl.ok());
+}
+
+struct Agreement {
+    double equal_fraction = 0;
+    int max_difference = 0;
+};
+Agreement compare(const Rgb8& a, const Rgb8& b) {
+    REQUIRE(a.width == b.width);
+    REQUIRE(a.height == b.height);
+    REQUIRE(a.pixels.size() == b.pixels.size());
+    std::size_t equal = 0;
+    int worst = 0;
+    for (std::size_t i = 0; i < a.pixels.size(); ++i) {
+        const int d = std::abs(int(a.pixels[i]) - int(b.pixels[i]));
+        equal += d == 0;
+        worst = std::max(worst, d);
+    }
+    return {double(equal) / double(a.pixels.size()), worst};
+}
+
+Image random_image(int width, int height, uint32_t seed) {
+    Image image{width, height, std::vector<float>(std::size_t(width) * height * 3)};
+    for (std::size_t i = 0; i < image.data.size(); ++i)
+        image.data[i] = from_u8(uint8_t(rng::mix32(uint32_t(i) + seed) >> 24));
+    return image;
+}
+
+Image chelsea() {
+    auto image = load_image(DDPM_SOURCE_DIR "/assets/chelsea.png");
+    REQUIRE(image.ok());
+    REQUIRE(image->width == 451);
+    REQUIRE(image->height == 300);
+    return std::move(*image);
+}
+
+Rgb8 gpu_xt(gpu::Renderer& renderer, const Schedule& s, int t, uint32_t seed) {
+    gpu::RenderTarget target;
+    renderer.render_xt(target, gpu::xt_uniforms(s, t, seed));
+    return gpu::read_back(target);
+}
+
+void check_parity(const Image& x0, const ScheduleParams& params, std::initializer_list<int> ts,
+                  std::initializer_list<uint32_t> seeds) {
+    require_gl();
+    gpu::Renderer renderer;
+    REQUIRE(renderer.init().ok());
+    REQUIRE(renderer.upload(x0).ok());
+    const auto schedule = make_schedule(params);
+    REQUIRE(schedule.ok());
+    for (int t : ts)
+        for (uint32_t seed : seeds) {
+            const Rgb8 cpu = to_rgb8(q_sample(x0, *schedule, t, seed));
+            const Agreement a = compare(gpu_xt(renderer, *schedule, t, seed), cpu);
+            INFO(schedule_name(params.kind) << " T=" << params.T << " t=" << t << " seed=" << seed << " image "
+                                            << x0.width << "x" << x0.height);
+            CHECK(a.equal_fraction >= 0.999);
+            CHECK(a.max_difference <= 1);
+        }
+}
+
+}  // namespace
+
+TEST_CASE("GPU x_t of the cat equals core's q_sample within one 8-bit level", "[gpu]") {
+    const Image cat = chelsea();
+    check_parity(cat, ScheduleParams{}, {0, 1, 10, 250, 500, 999, 1000}, {0, 1, 4000000000u});
+    check_parity(cat, default_params(ScheduleKind::Cosine), {1, 300, 700, 1000}, {7});
+    ScheduleParams sd = default_params(ScheduleKind::ScaledLinear);
+    sd.beta_start = 0.00085, sd.beta_end = 0.012, sd.zero_terminal_snr = true;
+    check_parity(cat, sd, {1, 500, 1000}, {42});
+    ScheduleParams sigmoid = default_params(ScheduleKind::Sigmoid);
+    sigmoid.T = 50;
+    check_parity(cat, sigmoid, {1, 25, 50}, {3});
+}
+
+TEST_CASE("GPU x_t equals q_sample on odd image sizes", "[gpu]") {
+    for (auto [w, h] : {std::pair{1, 1}, {7, 5}, {33, 17}, {451, 300}, {1023, 3}, {3, 513}})
+        check_parity(random_image(w, h, uint32_t(w * 131 + h)), ScheduleParams{}, {0, 123, 1000}, {5, 99});
+}
+
+TEST_CASE("GPU at t = 0 shows the image itself", "[gpu]") {
+    require_gl();
+    const Image cat = chelsea();
+    gpu::Renderer renderer;
+    REQUIRE(renderer.init().ok());
+    REQUIRE(renderer.upload(cat).ok());
+    const auto s = make_schedule(ScheduleParams{});
+    REQUIRE(s.ok());
+    CHECK(gpu_xt(renderer, *s, 0, 1).pixels == to_rgb8(cat).pixels);
+    // And rows come back top first: the first row is the file's first row.
+    const Rgb8 expected = to_rgb8(cat);
+    const Rgb8 got = gpu_xt(renderer, *s, 0, 1);
+    CHECK(std::equal(got.pixels.begin(), got.pixels.begin() + 451 * 3, expected.pixels.begin()));
+}
+
+TEST_CASE("A shader that fails to compile returns the driver's log and keeps the last good program", "[gpu]") {
+    require_gl();
+    gpu::Renderer renderer;
+    REQUIRE(renderer.init().ok());
+    REQUIRE(renderer.upload(random_image(64, 48, 1)).ok());
+    const auto s = make_schedule(ScheduleParams{});
+    REQUIRE(s.ok());
+    const Rgb8 before = gpu_xt(renderer, *s, 400, 9);
+    const GLuint good = renderer.xt_program.id();
+
+    const Status broken = renderer.xt_program.load(gpu::vertex_source(),
+                                                   "#version 330 core\nout vec4 color;\nvoid main() { color = undefined_name; }\n");
+    REQUIRE_FALSE(broken.ok());
+    CHECK_THAT(broken.error, Catch::Contains("fragment shader failed to compile"));
+    CHECK_THAT(broken.error, Catch::Contains("undefined_name"));   // the driver's log names the culprit
+    CHECK(renderer.xt_program.id() == good);
+    CHECK(gpu_xt(renderer, *s, 400, 9).pixels == before.pixels);
+}
+
+TEST_CASE("An image above the GPU's texture limit is downsized and the caller is told", "[gpu]") {
+    require_gl();
+    gpu::Renderer renderer;
+    REQUIRE(renderer.init().ok());
+    const int limit = renderer.max_texture_size();
+    REQUIRE(limit >= 1024);
+    std::string note;
+    REQUIRE(renderer.upload(random_image(limit + 1, 2, 3), &note).ok());
+    CHECK(renderer.width() <= limit);
+    CHECK_THAT(note, Catch::Contains("texture limit") && Catch::Contains(std::to_string(limit)));
+    REQUIRE(renderer.upload(random_image(limit, 2, 3), &note).ok());
+    CHECK(renderer.width() == limit);
+    CHECK(note.empty());
+}

@@ -1,0 +1,127 @@
+// Runs the real window on the Xvfb display of the ctest fixture (tests/gui/xvfb.sh) and looks at
+// --screenshot PNGs. Regions follow the first layout on a 1280x800 screen: controls on the left,
+// the image top right, the plots below it.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "ddpm/image.h"
+
+namespace {
+
+std::string display() {
+    if (const char* dir = std::getenv("DDPM_XVFB_DIR")) {
+        std::ifstream in(std::string(dir) + "/display");
+        std::string number;
+        in >> number;
+        if (!number.empty()) return ":" + number;
+    }
+    const char* env = std::getenv("DISPLAY");
+    return env ? env : "";
+}
+
+// Runs ddpm-viz --screenshot with extra flags; returns the screenshot.
+ddpm::Rgb8 screenshot(const std::string& name, const std::string& flags) {
+    const std::string x = display();
+    INFO("no X display: run through ctest, whose fixture starts Xvfb");
+    REQUIRE_FALSE(x.empty());
+    const std::filesystem::path dir = std::filesystem::path(DDPM_BINARY_DIR) / "tests" / "gui-out";
+    std::filesystem::create_directories(dir / "config");
+    const std::string png = (dir / (name + ".png")).string();
+    std::filesystem::remove(png);
+    const std::string command = "env DISPLAY=" + x + " XDG_CONFIG_HOME='" + (dir / "config").string() + "' '" +
+                                DDPM_VIZ_EXE + "' --screenshot '" + png + "' " + flags;
+    INFO(command);
+    REQUIRE(std::system(command.c_str()) == 0);
+    auto image = ddpm::load_image(png);
+    REQUIRE(image.ok());
+    return ddpm::to_rgb8(*image);
+}
+
+struct Box {
+    int x0, y0, x1, y1;
+};
+const Box kImage{670, 200, 970, 360};     // the middle of the image view
+const Box kPlots{370, 490, 1270, 775};    // both plots
+
+const uint8_t* at(const ddpm::Rgb8& image, int x, int y) {
+    return &image.pixels[(std::size_t(y) * image.width + x) * 3];
+}
+
+double stddev(const ddpm::Rgb8& image, Box b) {
+    double sum = 0, sum2 = 0, n = 0;
+    for (int y = b.y0; y < b.y1; ++y)
+        for (int x = b.x0; x < b.x1; ++x)
+            for (int c = 0; c < 3; ++c) {
+                const double v = at(image, x, y)[c];
+                sum += v, sum2 += v * v, n += 1;
+            }
+    return std::sqrt(sum2 / n - (sum / n) * (sum / n));
+}
+
+double mean_abs_difference(const ddpm::Rgb8& a, const ddpm::Rgb8& b, Box box) {
+    double sum = 0, n = 0;
+    for (int y = box.y0; y < box.y1; ++y)
+        for (int x = box.x0; x < box.x1; ++x)
+            for (int c = 0; c < 3; ++c, n += 1) sum += std::abs(int(at(a, x, y)[c]) - int(at(b, x, y)[c]));
+    return sum / n;
+}
+
+// Pixels within `tolerance` of a curve colour (plot.cpp's series colours).
+int count_colour(const ddpm::Rgb8& image, Box box, int r, int g, int b, int tolerance = 40) {
+    int n = 0;
+    for (int y = box.y0; y < box.y1; ++y)
+        for (int x = box.x0; x < box.x1; ++x) {
+            const uint8_t* p = at(image, x, y);
+            n += std::abs(p[0] - r) + std::abs(p[1] - g) + std::abs(p[2] - b) <= tolerance;
+        }
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("The window shows the cat dissolving as t moves, and the schedule plots", "[gui]") {
+    const ddpm::Rgb8 clean = screenshot("t0", "--t 0 --seed 1");
+    const ddpm::Rgb8 noisy = screenshot("t1000", "--t 1000 --seed 1");
+    REQUIRE(clean.width == 1280);
+    REQUIRE(clean.height == 800);
+    REQUIRE(noisy.width == 1280);
+
+    // The image region is not blank (the photo at t = 0 has structure; pure noise at t = T too)...
+    CHECK(stddev(clean, kImage) > 15);
+    CHECK(stddev(noisy, kImage) > 40);
+    // ...and differs between the two timesteps.
+    CHECK(mean_abs_difference(clean, noisy, kImage) > 30);
+
+    // The plots are drawn: alpha_bar (blue) and log_snr (purple) curves are there.
+    CHECK(count_colour(clean, kPlots, 90, 160, 255) > 300);
+    CHECK(count_colour(clean, kPlots, 200, 140, 255) > 150);
+    // Outside the image the two screenshots barely differ (only the t marker, slider and numbers).
+    CHECK(mean_abs_difference(clean, noisy, kPlots) < 5);
+}
+
+TEST_CASE("The equation view shows x0, eps and x_t side by side", "[gui]") {
+    const ddpm::Rgb8 eq = screenshot("equation", "--t 500 --view equation");
+    REQUIRE(eq.width == 1280);
+    // Three images across the image view: the clean cat on the left is smooth, eps on the right
+    // of it is noise; x_t (right) is noisy too.
+    const Box left{400, 200, 600, 300}, middle{720, 200, 920, 300}, right{1040, 200, 1240, 300};
+    const double s_left = stddev(eq, left), s_middle = stddev(eq, middle), s_right = stddev(eq, right);
+    CHECK(s_left > 10);
+    CHECK(s_middle > 60);
+    CHECK(s_right > 40);
+}
+
+TEST_CASE("An unreadable image does not stop the window: the status line says why", "[gui]") {
+    const std::filesystem::path bad = std::filesystem::path(DDPM_BINARY_DIR) / "tests" / "gui-out" / "not-an-image.png";
+    std::filesystem::create_directories(bad.parent_path());
+    std::ofstream(bad) << "this is not a PNG";
+    const ddpm::Rgb8 shot = screenshot("bad-image", "'" + bad.string() + "' --t 0");
+    // The cat is shown instead, and the status line (bottom row of text) has text on it.
+    CHECK(stddev(shot, kImage) > 15);
+    CHECK(stddev(shot, Box{4, 784, 400, 798}) > 10);
+}
