@@ -51,7 +51,7 @@ int fail(int code, const std::string& message) {
 }
 
 void add_seed_option(CLI::App& app, uint32_t& seed) {
-    app.add_option("--seed", seed, "Noise seed, 0 to 4294967295")->check(CLI::Range(0.0, 4294967295.0))->capture_default_str();
+    app.add_option("--seed", seed, "Noise seed, 0 to 4294967295")->type_name("SEED")->capture_default_str();
 }
 
 void add_schedule_command(CLI::App& app, int& exit_code) {
