@@ -15,6 +15,7 @@ void set_image(App& app, ddpm::Image image, std::string source, std::vector<uint
     std::string note;
     if (ddpm::Status s = app.renderer.upload(image, &note); !s) {
         app.status = source + ": " + s.error;
+        app.status_is_error = true;
         // The renderer lost the previous texture only if it failed after replacing it; restore it.
         if (!app.x0.empty()) app.renderer.upload(app.x0, &app.gpu_note);
         return;
@@ -26,6 +27,7 @@ void set_image(App& app, ddpm::Image image, std::string source, std::vector<uint
     app.rendered_xt = {-1, -1, 0};
     app.parts_stale = true;
     app.image_view.fit = true;
+    app.status_is_error = false;
     app.status = "Opened " + app.image_source + " (" + std::to_string(app.x0.width) + "x" +
                  std::to_string(app.x0.height) + ")" + (note.empty() ? "" : "; " + note);
 }
@@ -52,6 +54,7 @@ namespace {
 bool open_loaded(App& app, ddpm::Result<LoadedImage> loaded) {
     if (!loaded) {
         app.status = loaded.error();
+        app.status_is_error = true;
         return false;
     }
     const std::string source = loaded->source;

@@ -40,6 +40,7 @@ struct App {
     uint32_t seed = 0;                    // the seed of eps
     std::string view = "xt";              // "xt" (x_t alone) or "equation" (x0 | eps | x_t)
     std::string status;                   // the status line: the latest message for the user
+    bool status_is_error = false;         // that message reports a failure (shown in red)
 
     // --- Interface state.
     ddpm::ScheduleParams edit;            // what the schedule widgets show; may be invalid

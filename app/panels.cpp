@@ -135,12 +135,13 @@ void draw_timestep_controls(App& app) {
     ImGui::Checkbox("Loop", &app.loop);
     ImGui::TextDisabled("Keys: Left/Right, Shift = 10, Home/End, Space");
 
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("seed");
+    ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     ImGui::InputScalar("##seed", ImGuiDataType_U32, &app.seed);
     ImGui::SameLine();
     if (ImGui::Button("New seed")) app.seed = std::random_device{}();
-    ImGui::SameLine();
-    ImGui::TextUnformatted("seed");
 }
 
 void draw_schedule_controls(App& app) {
@@ -282,7 +283,7 @@ void draw_xt_canvas(App& app) {
 
 void draw_equation(App& app) {
     const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
-    ImGui::Text("x_t = %.3f * x0 + %.3f * eps      (t = %d)", u.sqrt_alpha_bar, u.sqrt_one_minus_alpha_bar, app.t);
+    ImGui::Text("x_t = %.3f * x0 + %.3f * eps", u.sqrt_alpha_bar, u.sqrt_one_minus_alpha_bar);
     ImGui::Spacing();
     if (app.x0_target.texture() == 0 || app.eps_target.texture() == 0 || app.xt_target.texture() == 0) return;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -292,9 +293,9 @@ void draw_equation(App& app) {
     const float w = std::max(8.0f, std::min((avail.x - 2 * op) / 3, (avail.y - line) / aspect));
     const ImVec2 size(w, w * aspect);
     char captions[3][64];
-    std::snprintf(captions[0], 64, "%.3f * x0", u.sqrt_alpha_bar);
-    std::snprintf(captions[1], 64, "%.3f * eps", u.sqrt_one_minus_alpha_bar);
-    std::snprintf(captions[2], 64, "x_t");
+    std::snprintf(captions[0], 64, "x0  (weight %.3f)", u.sqrt_alpha_bar);
+    std::snprintf(captions[1], 64, "eps  (weight %.3f)", u.sqrt_one_minus_alpha_bar);
+    std::snprintf(captions[2], 64, "x_t  (t = %d)", app.t);
     const ddpm::gpu::RenderTarget* parts[3] = {&app.x0_target, &app.eps_target, &app.xt_target};
     const char* ops[2] = {"+", "="};
     const float y = ImGui::GetCursorPosY();
@@ -447,7 +448,8 @@ void draw_status_line(App& app) {
         const float right_width = ImGui::CalcTextSize(right).x;
         ImGui::PushClipRect(ImGui::GetCursorScreenPos(),
                             ImVec2(ImGui::GetCursorScreenPos().x + display.x - right_width - 3 * h, display.y), true);
-        ImGui::TextUnformatted(app.status.c_str());
+        if (app.status_is_error) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", app.status.c_str());
+        else ImGui::TextUnformatted(app.status.c_str());
         ImGui::PopClipRect();
         ImGui::SameLine(display.x - right_width - h);
         ImGui::TextDisabled("%s", right);

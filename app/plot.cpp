@@ -126,7 +126,22 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
 
     const float line = ImGui::GetTextLineHeight();
     const float label_width = ImGui::CalcTextSize("-0.0000").x;
-    const ImVec2 p0(origin.x + label_width + 6, origin.y + 4), p1(origin.x + size.x - 8, origin.y + size.y - line - 6);
+    // The legend in rows above the axes, so it never hides a curve; pinned schedules appear once each.
+    std::vector<const Series*> legend;
+    for (const auto& s : series)
+        if (std::none_of(legend.begin(), legend.end(), [&](const Series* l) { return l->name == s.name; }))
+            legend.push_back(&s);
+    std::vector<ImVec2> legend_at;
+    const float legend_x0 = origin.x + label_width + 6;
+    ImVec2 cursor(legend_x0, origin.y);
+    for (const auto* s : legend) {
+        const float w = 22 + ImGui::CalcTextSize(s->name.c_str()).x + 16;
+        if (cursor.x + w > origin.x + size.x && cursor.x > legend_x0) cursor = ImVec2(legend_x0, cursor.y + line);
+        legend_at.push_back(cursor);
+        cursor.x += w;
+    }
+    const float legend_height = legend.empty() ? 0 : cursor.y - origin.y + line + 4;
+    const ImVec2 p0(legend_x0, origin.y + legend_height), p1(origin.x + size.x - 8, origin.y + size.y - line - 6);
     const float width = std::max(1.0f, p1.x - p0.x), height = std::max(1.0f, p1.y - p0.y);
 
     std::vector<std::span<const double>> all;
@@ -166,7 +181,7 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
     }
 
     // Curves: faint ones first, broken where a value cannot be drawn (inf, or <= 0 on a log axis);
-    // long schedules are thinned to about two points per pixel.
+    // long schedules are thinned to about one point per pixel.
     draw->PushClipRect(p0, p1, true);
     std::vector<ImVec2> points;
     for (int pass = 0; pass < 2; ++pass)
@@ -174,7 +189,7 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
             if (s.faint != (pass == 0)) continue;
             const ImU32 color = s.faint ? (s.color & 0x00ffffffu) | (IM_COL32_A_MASK & IM_COL32(0, 0, 0, 90)) : s.color;
             const float thickness = s.faint ? 1.0f : 2.0f;
-            const std::size_t n = s.values.size(), stride = std::max<std::size_t>(1, n / std::size_t(2 * width));
+            const std::size_t n = s.values.size(), stride = std::max<std::size_t>(1, n / std::size_t(width));
             points.clear();
             auto flush = [&] {
                 if (points.size() > 1) draw->AddPolyline(points.data(), int(points.size()), color, 0, thickness);
@@ -192,25 +207,15 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
         }
     // The current t.
     const float marker_x = to_screen(std::clamp(t, 0, x_max), y.lo).x;
-    draw->AddLine(ImVec2(marker_x, p0.y), ImVec2(marker_x, p1.y), ImGui::GetColorU32(ImGuiCol_PlotLinesHovered), 1.5f);
+    draw->AddLine(ImVec2(marker_x, p0.y), ImVec2(marker_x, p1.y), ImGui::GetColorU32(ImGuiCol_Text, 0.8f), 1.5f);
     draw->PopClipRect();
     draw->AddRect(p0, p1, grid);
 
-    // Legend, top right; pinned schedules appear once each, by name.
-    std::vector<const Series*> legend;
-    for (const auto& s : series)
-        if (std::none_of(legend.begin(), legend.end(), [&](const Series* l) { return l->name == s.name; }))
-            legend.push_back(&s);
-    float legend_width = 0;
-    for (const auto* s : legend) legend_width = std::max(legend_width, ImGui::CalcTextSize(s->name.c_str()).x);
-    const ImVec2 l0(p1.x - legend_width - 28, p0.y + 4);
-    const ImVec2 l1(p1.x - 4, l0.y + legend.size() * line + 6);
-    draw->AddRectFilled(l0, l1, ImGui::GetColorU32(ImGuiCol_PopupBg, 0.85f), 3);
     for (std::size_t k = 0; k < legend.size(); ++k) {
-        const float ly = l0.y + 3 + k * line;
+        const ImVec2 at = legend_at[k];
         const ImU32 c = legend[k]->faint ? (legend[k]->color & 0x00ffffffu) | IM_COL32(0, 0, 0, 140) : legend[k]->color;
-        draw->AddLine(ImVec2(l0.x + 5, ly + line * 0.5f), ImVec2(l0.x + 20, ly + line * 0.5f), c, 2.5f);
-        draw->AddText(ImVec2(l0.x + 24, ly), legend[k]->faint ? dim : text_color, legend[k]->name.c_str());
+        draw->AddLine(ImVec2(at.x, at.y + line * 0.5f), ImVec2(at.x + 18, at.y + line * 0.5f), c, legend[k]->faint ? 1.5f : 2.5f);
+        draw->AddText(ImVec2(at.x + 22, at.y), legend[k]->faint ? dim : text_color, legend[k]->name.c_str());
     }
 
     const double u = std::clamp((ImGui::GetIO().MousePos.x - p0.x) / width, 0.0f, 1.0f);

@@ -36,8 +36,9 @@ private:
     GLuint id_ = 0;
 };
 
-// A color texture of the image's size (RGBA8) with its framebuffer. The texture samples nearest
-// when magnified, so zoomed-in pixels stay sharp.
+// A color texture of the image's size (RGBA8) with its framebuffer. It samples nearest both ways:
+// zoomed in, pixels stay sharp; zoomed out, each screen pixel shows one true x_t value (filtering
+// would average the noise away, and costs more on llvmpipe).
 class RenderTarget {
 public:
     RenderTarget() = default;
