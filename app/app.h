@@ -5,12 +5,14 @@
 
 #include <cstdint>
 #include <future>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "ddpm/image.h"
 #include "ddpm/result.h"
 #include "ddpm/schedule.h"
+#include "panel_export.h"
 #include "renderer.h"
 
 struct GLFWwindow;
@@ -59,6 +61,7 @@ struct App {
     bool reset_layout = false;
     float ui_scale = 1;                   // the monitor's content scale
     float frame_ms = 0;                   // smoothed frame time, for the status line
+    std::unique_ptr<ExportPanel> export_panel;   // the Export section's settings and running job
 
     // --- GPU.
     GLFWwindow* window = nullptr;

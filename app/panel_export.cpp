@@ -1,12 +1,275 @@
-// Placeholder: the export panel arrives with core's export module in a later change.
 #include "panel_export.h"
 
+#define GLFW_INCLUDE_NONE   // glad provides the GL declarations (through app.h)
+#include <GLFW/glfw3.h>
 #include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <cmath>
+#include <filesystem>
 
 #include "app.h"
 
-void draw_export_panel(App&) {
+namespace fs = std::filesystem;
+using ddpm::ExportKind;
+
+const std::vector<ExportChoice>& export_choices() {
+    static const std::vector<ExportChoice> choices = {
+        {ExportKind::Frame, "Current frame x_t (PNG)"},
+        {ExportKind::Sequence, "Sequence of frames (PNG folder)"},
+        {ExportKind::Filmstrip, "Filmstrip with labels (PNG)"},
+        {ExportKind::Gif, "Animation (GIF)"},
+        {ExportKind::Mp4, "Video (MP4, needs ffmpeg)"},
+        {ExportKind::Plot, "Schedule plot (PNG)"},
+        {ExportKind::Plot, "log SNR plot (PNG)", true},
+        {ExportKind::ScheduleCsv, "Schedule table (CSV)"},
+        {ExportKind::ScheduleJson, "Schedule table (JSON)"},
+    };
+    return choices;
+}
+
+namespace {
+
+const ExportChoice& choice_of(const ExportSettings& s) {
+    const auto& c = export_choices();
+    return c[std::size_t(std::clamp(s.kind, 0, int(c.size()) - 1))];
+}
+
+// "chelsea" for "embedded:chelsea.png" or "/photos/chelsea.png".
+std::string image_stem(const App& app) {
+    std::string source = app.image_source;
+    if (const auto colon = source.find(':'); source.rfind("embedded:", 0) == 0) source = source.substr(colon + 1);
+    const std::string stem = fs::path(source).stem().string();
+    return stem.empty() ? "image" : stem;
+}
+
+bool uses_t_list(ExportKind k) {
+    return k == ExportKind::Sequence || k == ExportKind::Filmstrip || k == ExportKind::Gif || k == ExportKind::Mp4;
+}
+
+}  // namespace
+
+std::string default_export_ts(const App& app, const ExportSettings& s) {
+    const int T = app.schedule.T();
+    if (choice_of(s).kind == ExportKind::Filmstrip) {
+        // The DDPM paper's forward-process figure: a few steps, dense where the image still shows.
+        std::string list = "0";
+        for (int d : {20, 10, 4, 2})
+            if (T / d > 0) (list += ',') += std::to_string(T / d);
+        (list += ',') += std::to_string(T);
+        return list;
+    }
+    std::string range = "0:";   // appended, not "a" + b: GCC 12's false -Wrestrict
+    ((range += std::to_string(T)) += ':') += std::to_string(std::max(1, T / 50));
+    return range;
+}
+
+std::string default_export_out(const App& app, const ExportSettings& s) {
+    const std::string stem = image_stem(app);
+    const ExportChoice& c = choice_of(s);
+    switch (c.kind) {
+    case ExportKind::Frame: return stem + "_" + ddpm::sequence_file_name("x", app.t, app.schedule.T()).substr(2);
+    case ExportKind::Sequence: return stem + "_frames/";
+    case ExportKind::Filmstrip: return stem + "_filmstrip.png";
+    case ExportKind::Gif: return stem + "_noising.gif";
+    case ExportKind::Mp4: return stem + "_noising.mp4";
+    case ExportKind::Plot: return c.log_snr_plot ? "log_snr_plot.png" : "schedule_plot.png";
+    case ExportKind::ScheduleCsv: return std::string("schedule_") + ddpm::schedule_name(app.params.kind) + ".csv";
+    case ExportKind::ScheduleJson: return std::string("schedule_") + ddpm::schedule_name(app.params.kind) + ".json";
+    }
+    return "export";
+}
+
+ddpm::Result<ddpm::ExportRequest> make_export_request(const App& app, const ExportSettings& s) {
+    const ExportChoice& c = choice_of(s);
+    ddpm::ExportRequest r;
+    r.kind = c.kind;
+    r.params = app.params;
+    r.seed = app.seed;
+    r.view = app.view;
+    r.out = s.out.empty() ? default_export_out(app, s) : s.out;
+    r.max_side = std::max(0, s.max_side);
+    if (ddpm::export_needs_image(r.kind)) {
+        if (app.x0.empty()) return ddpm::Error{"open an image first"};
+        r.x0 = app.x0;
+        r.input_path = app.image_source;
+        r.input_hash = ddpm::fnv1a64(app.image_bytes.data(), app.image_bytes.size());
+        r.name = image_stem(app);
+    }
+    if (uses_t_list(r.kind)) {
+        auto ts = ddpm::parse_t_list(s.ts.empty() ? default_export_ts(app, s) : s.ts, app.schedule.T());
+        if (!ts) return ddpm::Error{"timesteps: " + ts.error()};
+        r.ts = std::move(*ts);
+    } else if (r.kind == ExportKind::Frame) {
+        r.ts = {app.t};
+    }
+    if (r.kind == ExportKind::Sequence && r.out.back() != '/') r.out += '/';
+    r.filmstrip.columns = std::max(0, s.columns);
+    r.filmstrip.gap = std::clamp(s.gap, 0, 1000);
+    r.filmstrip.labels = s.labels != 0;
+    r.filmstrip.extra = s.labels == 2 ? ddpm::FilmstripLabel::AlphaBar
+                        : s.labels == 3 ? ddpm::FilmstripLabel::Snr
+                                        : ddpm::FilmstripLabel::None;
+    // The same rounding as the command line's --fps.
+    r.gif.delay_cs = int(std::lround(100.0 / std::clamp(s.fps, 1, 50)));
+    r.gif.loop = std::max(0, s.loop);
+    r.video.fps = std::clamp(s.fps, 1, 240);
+    // What the window's plots show: beta and the alpha_bar family on the left, log SNR on the right.
+    if (c.log_snr_plot) r.plot.curves = {"log_snr"};
+    else r.plot.curves = {"beta", "alpha_bar", "sqrt_alpha_bar", "sqrt_one_minus_alpha_bar"};
+    r.plot.marker_t = app.t;
+    return r;
+}
+
+ExportPanel::~ExportPanel() {
+    cancel = true;
+    if (job.valid()) job.wait();
+}
+
+namespace {
+
+void start_job(App& app, ExportPanel& p, ddpm::ExportRequest request) {
+    p.done = 0;
+    p.total = ddpm::export_needs_image(request.kind) ? int(request.ts.size()) : 1;
+    p.cancel = false;
+    p.started = std::chrono::steady_clock::now();
+    app.status = "Exporting to " + request.out + " ...";
+    app.status_is_error = false;
+    p.job = std::async(std::launch::async, [&p, request = std::move(request)] {
+        ddpm::ExportControl control;
+        control.cancel = &p.cancel;
+        control.progress = [&p](int done, int total) {
+            p.done = done, p.total = total;
+            glfwPostEmptyEvent();   // wake the window so the bar moves while it waits for input
+        };
+        auto result = ddpm::run_export(request, control);
+        glfwPostEmptyEvent();
+        return result;
+    });
+}
+
+void finish_job(App& app, ExportPanel& p) {
+    auto result = p.job.get();
+    if (!result) {
+        app.status = "Export failed: " + result.error();
+        app.status_is_error = true;
+        return;
+    }
+    const auto& files = result->files;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - p.started).count();
+    char took[32];
+    std::snprintf(took, sizeof took, " in %.1f s", seconds);
+    app.status = files.size() > 2 ? "Exported " + std::to_string(files.size() - 1) + " files to " +
+                                        fs::path(files[0]).parent_path().string() + took
+                                  : "Exported " + files[0] + took + " (with " + fs::path(files.back()).filename().string() + ")";
+    app.status_is_error = false;
+}
+
+void draw_progress(ExportPanel& p) {
+    const int done = p.done, total = std::max(1, p.total.load());
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - p.started).count();
+    char overlay[96];
+    if (done > 0 && done < total)
+        std::snprintf(overlay, sizeof overlay, "%d / %d frames, about %.0f s left", done, total,
+                      std::ceil(elapsed * (total - done) / done));
+    else
+        std::snprintf(overlay, sizeof overlay, done >= total ? "%d / %d frames, writing files" : "%d / %d frames", done, total);
+    ImGui::ProgressBar(float(done) / float(total), ImVec2(-1, 0), overlay);
+    if (p.cancel) ImGui::TextDisabled("Cancelling; removing what was written ...");
+    else if (ImGui::Button("Cancel")) p.cancel = true;
+}
+
+void draw_replace_popup(App& app, ExportPanel& p) {
+    if (!p.clashes.empty() && !ImGui::IsPopupOpen("Replace files?")) ImGui::OpenPopup("Replace files?");
+    if (!ImGui::BeginPopupModal("Replace files?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    if (p.clashes.size() == 1) ImGui::Text("%s already exists.", p.clashes[0].c_str());
+    else ImGui::Text("%zu files already exist, for example %s.", p.clashes.size(), p.clashes[0].c_str());
+    ImGui::Text("Replace them?");
+    if (ImGui::Button("Replace")) {
+        p.pending.overwrite = true;
+        p.clashes.clear();
+        start_job(app, p, std::move(p.pending));
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Keep them") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+        p.clashes.clear();
+        app.status = "Export not started: the files exist";
+        app.status_is_error = false;
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+}
+
+}  // namespace
+
+void draw_export_panel(App& app) {
+    if (!app.export_panel) app.export_panel = std::make_unique<ExportPanel>();
+    ExportPanel& p = *app.export_panel;
+    if (p.job.valid() && p.job.wait_for(std::chrono::seconds(0)) == std::future_status::ready) finish_job(app, p);
     if (!ImGui::CollapsingHeader("Export")) return;
-    ImGui::TextDisabled("Exports come in a later change;");
-    ImGui::TextDisabled("for now use `ddpm-viz export`.");
+
+    ExportSettings& s = p.settings;
+    const bool running = p.job.valid();
+    ImGui::BeginDisabled(running);
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("##kind", choice_of(s).label)) {
+        for (int i = 0; i < int(export_choices().size()); ++i)
+            if (ImGui::Selectable(export_choices()[i].label, i == s.kind) && i != s.kind) {
+                s.kind = i;
+                s.out.clear();   // the new kind's default name
+                s.ts.clear();
+            }
+        ImGui::EndCombo();
+    }
+    const ExportKind kind = choice_of(s).kind;
+    ImGui::InputTextWithHint("file", default_export_out(app, s).c_str(), &s.out);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(kind == ExportKind::Sequence ? "A folder: one PNG per t, NAME_t0000.png" : "The output file; empty: the grey name");
+    if (uses_t_list(kind)) {
+        ImGui::InputTextWithHint("timesteps", default_export_ts(app, s).c_str(), &s.ts);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("A number (500), a list (0,250,500) or START:STOP:STEP (0:1000:25)");
+        if (!s.ts.empty())
+            if (auto ts = ddpm::parse_t_list(s.ts, app.schedule.T()); !ts) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", ts.error().c_str());
+    } else if (kind == ExportKind::Frame) {
+        ImGui::TextDisabled("t = %d, seed %u, at the image's resolution", app.t, app.seed);
+    }
+    if (ddpm::export_needs_image(kind)) {
+        ImGui::InputInt("max side", &s.max_side, 64, 256);
+        s.max_side = std::clamp(s.max_side, 0, ddpm::kMaxImageSide);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Downsize the image so its longer side is at most this (0: full size)");
+    }
+    if (kind == ExportKind::Filmstrip) {
+        ImGui::InputInt("columns", &s.columns);
+        s.columns = std::max(0, s.columns);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Tiles per row; 0: all in one row");
+        ImGui::SliderInt("gap", &s.gap, 0, 64, "%d px");
+        const char* labels[] = {"none", "t", "t and alpha_bar", "t and SNR"};
+        ImGui::Combo("labels", &s.labels, labels, 4);
+    }
+    if (kind == ExportKind::Gif || kind == ExportKind::Mp4) {
+        ImGui::SliderInt("frames/s", &s.fps, 1, kind == ExportKind::Gif ? 50 : 60);
+        if (kind == ExportKind::Gif) {
+            ImGui::InputInt("plays", &s.loop);
+            s.loop = std::clamp(s.loop, 0, 65535);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("How many times the animation plays; 0: for ever");
+        }
+    }
+    if (ImGui::Button("Export", ImVec2(-1, 0))) {
+        auto request = make_export_request(app, s);
+        if (!request) {
+            app.status = "Export: " + request.error();
+            app.status_is_error = true;
+        } else {
+            std::error_code ec;
+            p.clashes.clear();
+            for (const auto& f : ddpm::export_targets(*request))
+                if (fs::exists(f, ec)) p.clashes.push_back(f);
+            if (p.clashes.empty()) start_job(app, p, std::move(*request));
+            else p.pending = std::move(*request);
+        }
+    }
+    ImGui::EndDisabled();
+    draw_replace_popup(app, p);
+    if (p.job.valid()) draw_progress(p);
 }

@@ -1,6 +1,50 @@
 #pragma once
-// The Export section of the window (PNG / GIF / strip / CSV through core's export module).
+// The Export section of the window: frame, sequence, filmstrip, GIF, MP4, schedule table and plot
+// through core's export module (the same run_export as `ddpm-viz export`, so the same bytes).
 // Drawn inside the Controls window after the schedule controls: a section, not a window.
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <string>
+#include <vector>
+
+#include "ddpm/export.h"
+
 struct App;
+
+// What the user chose; plain values, so tests can build a request without a window.
+struct ExportSettings {
+    int kind = 0;                 // index into export_choices()
+    std::string ts;               // timesteps text; empty: the kind's default
+    std::string out;              // output path; empty: the kind's default
+    int max_side = 0;
+    int columns = 0, gap = 8, labels = 1;   // labels: 0 none, 1 t, 2 t + alpha_bar, 3 t + SNR
+    int fps = 10, loop = 0;
+};
+
+// One entry of the kind combo.
+struct ExportChoice {
+    ddpm::ExportKind kind;
+    const char* label;
+    bool log_snr_plot = false;    // the right-hand plot instead of the left one
+};
+const std::vector<ExportChoice>& export_choices();
+
+// The request the Export button runs, from the window's state; an error names the bad field.
+ddpm::Result<ddpm::ExportRequest> make_export_request(const App& app, const ExportSettings& settings);
+std::string default_export_out(const App& app, const ExportSettings& settings);
+std::string default_export_ts(const App& app, const ExportSettings& settings);
+
+// The panel's state: settings and the export running on a worker thread.
+struct ExportPanel {
+    ExportSettings settings;
+    std::vector<std::string> clashes;   // existing files the user is asked about
+    ddpm::ExportRequest pending;        // waits for that answer
+    std::atomic<int> done{0}, total{0};
+    std::atomic<bool> cancel{false};
+    std::chrono::steady_clock::time_point started;
+    std::future<ddpm::Result<ddpm::ExportResult>> job;   // last member: joined first on destruction
+    ~ExportPanel();   // cancels a running export and waits for its clean-up
+};
 
 void draw_export_panel(App& app);

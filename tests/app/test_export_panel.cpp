@@ -1,0 +1,121 @@
+// The Export panel's requests (built from the window's App, no ImGui context needed) give the same
+// bytes as the command line with the matching flags.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "app.h"
+#include "ddpm/export.h"
+#include "panel_export.h"
+#include "run.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kCatPath = DDPM_SOURCE_DIR "/assets/chelsea.png";
+
+int choice_index(ddpm::ExportKind kind, bool log_snr = false) {
+    const auto& c = export_choices();
+    for (int i = 0; i < int(c.size()); ++i)
+        if (c[i].kind == kind && c[i].log_snr_plot == log_snr) return i;
+    FAIL("no export choice");
+    return -1;
+}
+
+// The window after opening chelsea.png with the cosine schedule, T = 500, t = 123, seed 42.
+void open_cat(App& app) {
+    auto loaded = load_image_file(kCatPath);
+    REQUIRE(loaded.ok());
+    app.x0 = loaded->image;
+    app.image_source = loaded->source;
+    app.image_bytes = loaded->bytes;
+    app.params = ddpm::default_params(ddpm::ScheduleKind::Cosine);
+    app.params.T = 500;
+    app.schedule = *ddpm::make_schedule(app.params);
+    app.t = 123;
+    app.seed = 42;
+}
+
+}  // namespace
+
+TEST_CASE("the Export panel writes the same bytes as `ddpm-viz export` with the same settings", "[export]") {
+    test::TempDir dir;
+    App app;
+    open_cat(app);
+    struct Case {
+        ddpm::ExportKind kind;
+        std::string ts, flags, gui_name, cli_name;
+        void (*tweak)(ExportSettings&);
+    };
+    const std::vector<Case> cases = {
+        {ddpm::ExportKind::Frame, "", "--t 123", "gui.png", "cli.png", [](ExportSettings&) {}},
+        {ddpm::ExportKind::Filmstrip, "0,100,500", "--t 0,100,500 --columns 2 --gap 3 --labels alpha_bar", "gui_s.png", "cli_s.png",
+         [](ExportSettings& s) { s.columns = 2, s.gap = 3, s.labels = 2; }},
+        {ddpm::ExportKind::Gif, "0:500:100", "--t 0:500:100 --max-side 100 --fps 8 --loop 2", "gui.gif", "cli.gif",
+         [](ExportSettings& s) { s.max_side = 100, s.fps = 8, s.loop = 2; }},
+        {ddpm::ExportKind::Sequence, "7,300", "--t 7,300 --max-side 50", "gui_seq", "cli_seq/",
+         [](ExportSettings& s) { s.max_side = 50; }},
+        {ddpm::ExportKind::Plot, "", "--plot --t 123 --curves beta,alpha_bar,sqrt_alpha_bar,sqrt_one_minus_alpha_bar",
+         "gui_p.png", "cli_p.png", [](ExportSettings&) {}},
+    };
+    for (const auto& c : cases) {
+        INFO(c.flags);
+        ExportSettings s;
+        s.kind = choice_index(c.kind);
+        s.ts = c.ts;
+        s.out = dir / c.gui_name;
+        c.tweak(s);
+        auto request = make_export_request(app, s);
+        REQUIRE(request.ok());
+        REQUIRE(ddpm::run_export(*request).ok());
+        const auto r = test::run_viz("export '" + kCatPath + "' --schedule cosine --T 500 --seed 42 " + c.flags +
+                                     " --out '" + (dir / c.cli_name) + "'");
+        REQUIRE(r.code == 0);
+        if (c.kind == ddpm::ExportKind::Sequence) {
+            for (const char* f : {"chelsea_t007.png", "chelsea_t300.png"})
+                CHECK(test::slurp(fs::path(dir / "gui_seq") / f) == test::slurp(fs::path(dir / "cli_seq") / f));
+        } else {
+            CHECK(test::slurp(dir / c.gui_name) == test::slurp(dir / c.cli_name));
+        }
+    }
+}
+
+TEST_CASE("the panel's defaults: names from the image, t lists from T", "[export]") {
+    App app;
+    open_cat(app);
+    ExportSettings s;
+    s.kind = choice_index(ddpm::ExportKind::Frame);
+    CHECK(default_export_out(app, s) == "chelsea_t123.png");
+    s.kind = choice_index(ddpm::ExportKind::Sequence);
+    CHECK(default_export_out(app, s) == "chelsea_frames/");
+    CHECK(default_export_ts(app, s) == "0:500:10");
+    CHECK(make_export_request(app, s)->ts.size() == 51);
+    s.kind = choice_index(ddpm::ExportKind::Filmstrip);
+    CHECK(default_export_ts(app, s) == "0,25,50,125,250,500");
+    s.kind = choice_index(ddpm::ExportKind::ScheduleCsv);
+    CHECK(default_export_out(app, s) == "schedule_cosine.csv");
+    app.image_source = "embedded:astronaut.png";
+    s.kind = choice_index(ddpm::ExportKind::Gif);
+    CHECK(default_export_out(app, s) == "astronaut_noising.gif");
+    s.kind = choice_index(ddpm::ExportKind::Plot, true);
+    CHECK(make_export_request(app, s)->plot.curves == std::vector<std::string>{"log_snr"});
+}
+
+TEST_CASE("the panel's bad settings are one sentence each", "[export]") {
+    App app;
+    open_cat(app);
+    ExportSettings s;
+    s.kind = choice_index(ddpm::ExportKind::Gif);
+    s.ts = "0:900:10";
+    auto r = make_export_request(app, s);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error() == "timesteps: t = 900 is outside 0..500 (T = 500)");
+    App empty;
+    empty.schedule = *ddpm::make_schedule({});
+    s.ts.clear();
+    CHECK(make_export_request(empty, s).error() == "open an image first");
+    // The schedule table needs no image.
+    s.kind = choice_index(ddpm::ExportKind::ScheduleJson);
+    CHECK(make_export_request(empty, s).ok());
+}
