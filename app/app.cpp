@@ -24,8 +24,7 @@ void set_image(App& app, ddpm::Image image, std::string source, std::vector<uint
     app.image_source = std::move(source);
     app.image_bytes = std::move(bytes);
     app.gpu_note = note;
-    app.rendered_xt = {-1, -1, 0};
-    app.parts_stale = true;
+    app.xt_target_valid = false;
     app.image_view.fit = true;
     app.status_is_error = false;
     app.status = "Opened " + app.image_source + " (" + std::to_string(app.x0.width) + "x" +
@@ -124,20 +123,4 @@ void advance_play(App& app, float seconds) {
         }
     }
     app.t = t;
-}
-
-void update_gpu(App& app) {
-    if (app.renderer.width() == 0) return;
-    const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
-    if (!(u == app.rendered_xt)) {
-        app.renderer.render_xt(app.xt_target, u);
-        app.rendered_xt = u;
-    }
-    // x0 and eps alone change only with the image or the seed, and are shown only in the equation view.
-    if (app.view == "equation" && (app.parts_stale || app.rendered_parts_key != u.key)) {
-        app.renderer.render_xt(app.x0_target, {1, 0, u.key});
-        app.renderer.render_xt(app.eps_target, {0, 1, u.key});
-        app.rendered_parts_key = u.key;
-        app.parts_stale = false;
-    }
 }

@@ -1,8 +1,10 @@
 #pragma once
 // The window's state (one App) and its panels, each a function drawing one part of the frame.
-// Widgets change the state; the GPU work happens once per frame in update_gpu.
+// Widgets change the state; the image views are drawn by the x_t shader while ImGui renders the
+// frame (draw-list callbacks), so a new t or schedule costs uniforms only.
 #include <imgui.h>
 
+#include <array>
 #include <cstdint>
 #include <future>
 #include <memory>
@@ -22,6 +24,16 @@ struct ImageViewState {
     bool fit = true;        // follow the panel's size
     float zoom = 1;
     ImVec2 offset{0, 0};    // image top-left relative to the canvas top-left
+};
+
+struct App;
+// One image drawn by the x_t shader in the middle of ImGui's rendering (a draw-list callback).
+struct ViewDraw {
+    App* app = nullptr;
+    ddpm::gpu::XtUniforms uniforms;
+    ImVec2 origin;              // image top-left, screen coordinates
+    float zoom = 1;             // screen pixels per image pixel
+    ImVec2 clip_min, clip_max;  // the part of the screen it may cover
 };
 
 // A schedule kept as faint comparison curves.
@@ -66,10 +78,12 @@ struct App {
     // --- GPU.
     GLFWwindow* window = nullptr;
     ddpm::gpu::Renderer renderer;
-    ddpm::gpu::RenderTarget xt_target, x0_target, eps_target;
-    ddpm::gpu::XtUniforms rendered_xt{-1, -1, 0};   // what xt_target holds
-    uint32_t rendered_parts_key = 0;      // what eps_target holds
-    bool parts_stale = true;              // x0_target and eps_target need a render
+    std::array<ViewDraw, 3> view_draws;   // this frame's images, drawn in ImGui's render pass
+    int view_draw_count = 0;
+    // Zoomed in, the image has fewer pixels than the screen shows: x_t at native size, shown as a texture.
+    ddpm::gpu::RenderTarget xt_target;
+    ddpm::gpu::XtUniforms xt_target_uniforms;
+    bool xt_target_valid = false;         // xt_target holds x_t of the current image for those uniforms
     std::string gpu_note;                 // e.g. "shown downscaled to ..."
 };
 
@@ -90,8 +104,6 @@ bool open_embedded_image(App& app, const char* name);
 std::vector<const char*> sample_image_names();
 // Builds the schedule from app.edit when it changed: valid -> params/schedule, else schedule_error.
 void apply_schedule_edits(App& app);
-// Renders what changed since the last frame (uniforms only; no upload, no CPU noise).
-void update_gpu(App& app);
 // Keyboard: Left/Right (Shift: 10), Home/End, Space.
 void handle_keys(App& app);
 // Advances t while playing.

@@ -150,7 +150,6 @@ int run_gui(const GuiOptions& options) {
             app.status = why;
             app.status_is_error = true;
         }
-        update_gpu(app);
     }
 
     std::vector<double> frame_ms;

@@ -16,8 +16,32 @@
 
 namespace {
 
-ImTextureID texture_id(const ddpm::gpu::RenderTarget& target) {
-    return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(target.texture()));
+void view_callback(const ImDrawList*, const ImDrawCmd* cmd) {
+    const ViewDraw& d = *static_cast<const ViewDraw*>(cmd->UserCallbackData);
+    const ImGuiIO& io = ImGui::GetIO();
+    const ImVec2 scale = io.DisplayFramebufferScale;
+    const ImVec4 clip = cmd->ClipRect;   // the window's clip, in screen coordinates
+    ddpm::gpu::ViewPlacement v;
+    v.origin_x = d.origin.x * scale.x;
+    v.origin_y = d.origin.y * scale.y;
+    v.zoom = d.zoom * scale.x;
+    v.framebuffer_width = int(io.DisplaySize.x * scale.x);
+    v.framebuffer_height = int(io.DisplaySize.y * scale.y);
+    v.clip_x0 = int(std::max(d.clip_min.x, clip.x) * scale.x);
+    v.clip_y0 = int(std::max(d.clip_min.y, clip.y) * scale.y);
+    v.clip_x1 = int(std::min(d.clip_max.x, clip.z) * scale.x);
+    v.clip_y1 = int(std::min(d.clip_max.y, clip.w) * scale.y);
+    d.app->renderer.draw_view(d.uniforms, v);
+}
+
+// Queues the image for the x_t shader at this point of the window's draw list.
+void draw_view(App& app, const ddpm::gpu::XtUniforms& u, ImVec2 origin, float zoom, ImVec2 clip_min, ImVec2 clip_max) {
+    if (app.view_draw_count == int(app.view_draws.size()) || app.renderer.width() == 0) return;
+    ViewDraw& d = app.view_draws[std::size_t(app.view_draw_count++)];
+    d = {&app, u, origin, zoom, clip_min, clip_max};
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->AddCallback(view_callback, &d);
+    draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
 }
 
 bool has_zenity() {
@@ -249,7 +273,7 @@ void draw_open_popup(App& app) {
 // panned by dragging.
 void draw_xt_canvas(App& app) {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    if (avail.x < 8 || avail.y < 8 || app.xt_target.texture() == 0) return;
+    if (avail.x < 8 || avail.y < 8 || app.renderer.width() == 0) return;
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     ImGui::InvisibleButton("canvas", avail, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonMiddle);
     const ImVec2 image(float(app.renderer.width()), float(app.renderer.height()));
@@ -273,11 +297,22 @@ void draw_xt_canvas(App& app) {
         v.fit = false;
     }
     if (ImGui::IsItemHovered() || ImGui::IsItemActive()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    // Compute x_t for whichever is fewer: the screen pixels shown (zoomed out) or the image's (zoomed in).
+    const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
+    const ImVec2 p0(origin.x + v.offset.x, origin.y + v.offset.y), end(origin.x + avail.x, origin.y + avail.y);
+    if (v.zoom <= 1) {
+        draw_view(app, u, p0, v.zoom, origin, end);
+        return;
+    }
+    if (!app.xt_target_valid || !(app.xt_target_uniforms == u)) {
+        app.renderer.render_xt(app.xt_target, u);
+        app.xt_target_uniforms = u;
+        app.xt_target_valid = true;
+    }
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    const ImVec2 end(origin.x + avail.x, origin.y + avail.y);
     draw->PushClipRect(origin, end, true);
-    const ImVec2 p0(origin.x + v.offset.x, origin.y + v.offset.y);
-    draw->AddImage(texture_id(app.xt_target), p0, ImVec2(p0.x + image.x * v.zoom, p0.y + image.y * v.zoom));
+    draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(app.xt_target.texture())), p0,
+                   ImVec2(p0.x + image.x * v.zoom, p0.y + image.y * v.zoom));
     draw->PopClipRect();
 }
 
@@ -285,7 +320,7 @@ void draw_equation(App& app) {
     const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
     ImGui::Text("x_t = %.3f * x0 + %.3f * eps", u.sqrt_alpha_bar, u.sqrt_one_minus_alpha_bar);
     ImGui::Spacing();
-    if (app.x0_target.texture() == 0 || app.eps_target.texture() == 0 || app.xt_target.texture() == 0) return;
+    if (app.renderer.width() == 0) return;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float op = ImGui::CalcTextSize(" = ").x + ImGui::GetStyle().ItemSpacing.x * 2;
     const float line = ImGui::GetTextLineHeightWithSpacing();
@@ -296,7 +331,7 @@ void draw_equation(App& app) {
     std::snprintf(captions[0], 64, "x0  (weight %.3f)", u.sqrt_alpha_bar);
     std::snprintf(captions[1], 64, "eps  (weight %.3f)", u.sqrt_one_minus_alpha_bar);
     std::snprintf(captions[2], 64, "x_t  (t = %d)", app.t);
-    const ddpm::gpu::RenderTarget* parts[3] = {&app.x0_target, &app.eps_target, &app.xt_target};
+    const ddpm::gpu::XtUniforms parts[3] = {{1, 0, u.key}, {0, 1, u.key}, u};   // x0 alone, eps alone, x_t
     const char* ops[2] = {"+", "="};
     const float y = ImGui::GetCursorPosY();
     for (int k = 0; k < 3; ++k) {
@@ -308,7 +343,9 @@ void draw_equation(App& app) {
             ImGui::SetCursorPosY(y);
         }
         ImGui::BeginGroup();
-        ImGui::Image(texture_id(*parts[k]), size);
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        ImGui::Dummy(size);
+        draw_view(app, parts[k], at, size.x / float(app.renderer.width()), at, ImVec2(at.x + size.x, at.y + size.y));
         const float cx = (size.x - ImGui::CalcTextSize(captions[k]).x) * 0.5f;
         ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, cx));
         ImGui::TextUnformatted(captions[k]);
@@ -459,9 +496,15 @@ void draw_status_line(App& app) {
 }
 
 void draw_frame(App& app) {
+    app.view_draw_count = 0;
     if (app.file_dialog.valid() && app.file_dialog.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
         const std::string path = app.file_dialog.get();
         if (!path.empty()) app.pending_open = path;
+    }
+    // Before the panels, so this frame's layout already fits the new image.
+    if (!app.pending_open.empty()) {
+        open_image_file(app, app.pending_open);
+        app.pending_open.clear();
     }
     handle_keys(app);
     advance_play(app, ImGui::GetIO().DeltaTime);
@@ -473,9 +516,4 @@ void draw_frame(App& app) {
     app.reset_layout = false;
 
     apply_schedule_edits(app);
-    if (!app.pending_open.empty()) {
-        open_image_file(app, app.pending_open);
-        app.pending_open.clear();
-    }
-    update_gpu(app);
 }

@@ -1,5 +1,5 @@
 // A plain textured copy with the display mapping: the fill-rate baseline of the benchmark.
-uniform sampler2D x0;
+// (x0 is declared by xt.glsl, which every fragment shader gets.)
 out vec4 color;
 
 void main() {

@@ -1,6 +1,8 @@
 #include "renderer.h"
 
+#include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <cstring>
 
 #include "ddpm/embedded.h"
@@ -22,7 +24,8 @@ std::string shader_file(std::string_view name) {
 
 std::string fragment_source(std::string_view body_file) {
     // #line 1 keeps the driver's line numbers true to the body file.
-    return "#version 330 core\n" + shader_file("noise.glsl") + "\n#line 1\n" + shader_file(body_file);
+    return "#version 330 core\n" + shader_file("noise.glsl") + "\n" + shader_file("xt.glsl") + "\n#line 1\n" +
+           shader_file(body_file);
 }
 
 std::string vertex_source() { return "#version 330 core\n#line 1\n" + shader_file("fullscreen_vert.glsl"); }
@@ -127,6 +130,8 @@ Status Renderer::init() {
         return Error{"xt_frag.glsl: " + s.error};
     if (Status s = copy_program.load(vertex_source(), fragment_source("copy_frag.glsl")); !s)
         return Error{"copy_frag.glsl: " + s.error};
+    if (Status s = view_program.load(vertex_source(), fragment_source("view_frag.glsl")); !s)
+        return Error{"view_frag.glsl: " + s.error};
     // The core profile needs a bound vertex array even when the vertices come from gl_VertexID.
     if (!vertex_array_) glGenVertexArrays(1, &vertex_array_);
     return {};
@@ -170,13 +175,9 @@ Status Renderer::upload(const Image& x0, std::string* note) {
     return {};
 }
 
-void Renderer::begin_pass(RenderTarget& target, GLuint program) {
+void Renderer::use_program(GLuint program) {
     assert(width_ > 0 && "upload an image first");
-    target.resize(width_, height_);
-    glBindFramebuffer(GL_FRAMEBUFFER, target.framebuffer());
-    glViewport(0, 0, width_, height_);
     glDisable(GL_BLEND);
-    glDisable(GL_SCISSOR_TEST);
     glDisable(GL_DEPTH_TEST);
     glDisable(GL_CULL_FACE);
     glUseProgram(program);
@@ -186,12 +187,23 @@ void Renderer::begin_pass(RenderTarget& target, GLuint program) {
     glBindVertexArray(vertex_array_);
 }
 
-void Renderer::render_xt(RenderTarget& target, const XtUniforms& u) {
-    const GLuint program = xt_program.id();
-    begin_pass(target, program);
+void Renderer::set_xt_uniforms(GLuint program, const XtUniforms& u) {
     glUniform1f(glGetUniformLocation(program, "sqrt_alpha_bar"), u.sqrt_alpha_bar);
     glUniform1f(glGetUniformLocation(program, "sqrt_one_minus_alpha_bar"), u.sqrt_one_minus_alpha_bar);
     glUniform1ui(glGetUniformLocation(program, "key"), u.key);
+}
+
+void Renderer::begin_pass(RenderTarget& target, GLuint program) {
+    target.resize(width_, height_);
+    glBindFramebuffer(GL_FRAMEBUFFER, target.framebuffer());
+    glViewport(0, 0, width_, height_);
+    glDisable(GL_SCISSOR_TEST);
+    use_program(program);
+}
+
+void Renderer::render_xt(RenderTarget& target, const XtUniforms& u) {
+    begin_pass(target, xt_program.id());
+    set_xt_uniforms(xt_program.id(), u);
     glDrawArrays(GL_TRIANGLES, 0, 3);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
 }
@@ -200,6 +212,25 @@ void Renderer::render_copy(RenderTarget& target) {
     begin_pass(target, copy_program.id());
     glDrawArrays(GL_TRIANGLES, 0, 3);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
+}
+
+void Renderer::draw_view(const XtUniforms& u, const ViewPlacement& v) {
+    // Scissor to the clip rectangle and the image, so the shader rarely has to discard.
+    const int x0 = std::max(v.clip_x0, int(std::floor(v.origin_x)));
+    const int y0 = std::max(v.clip_y0, int(std::floor(v.origin_y)));
+    const int x1 = std::min(v.clip_x1, int(std::ceil(v.origin_x + v.zoom * float(width_))));
+    const int y1 = std::min(v.clip_y1, int(std::ceil(v.origin_y + v.zoom * float(height_))));
+    if (x1 <= x0 || y1 <= y0) return;
+    const GLuint program = view_program.id();
+    use_program(program);
+    set_xt_uniforms(program, u);
+    glUniform2f(glGetUniformLocation(program, "view_origin"), v.origin_x, v.origin_y);
+    glUniform1f(glGetUniformLocation(program, "view_zoom"), v.zoom);
+    glUniform1f(glGetUniformLocation(program, "framebuffer_height"), float(v.framebuffer_height));
+    glViewport(0, 0, v.framebuffer_width, v.framebuffer_height);
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(x0, v.framebuffer_height - y1, x1 - x0, y1 - y0);   // GL counts rows from the bottom
+    glDrawArrays(GL_TRIANGLES, 0, 3);
 }
 
 Rgb8 read_back(const RenderTarget& target) {

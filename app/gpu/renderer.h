@@ -18,7 +18,7 @@ namespace ddpm::gpu {
 std::string shader_file(std::string_view name);
 // The fullscreen-triangle vertex shader shared by every pass.
 std::string vertex_source();
-// "#version 330 core" + noise.glsl + the body file: GLSL has no #include.
+// "#version 330 core" + noise.glsl + xt.glsl + the body file: GLSL has no #include.
 std::string fragment_source(std::string_view body_file);
 
 // A linked program. load() keeps the previous program when the new source fails to compile or link.
@@ -64,6 +64,14 @@ struct XtUniforms {
 };
 XtUniforms xt_uniforms(const Schedule& schedule, int t, uint32_t seed);
 
+// Where the image view sits in the window, in framebuffer pixels from the window's top-left.
+struct ViewPlacement {
+    float origin_x = 0, origin_y = 0;      // the image's top-left corner
+    float zoom = 1;                        // framebuffer pixels per image pixel
+    int framebuffer_width = 0, framebuffer_height = 0;
+    int clip_x0 = 0, clip_y0 = 0, clip_x1 = 0, clip_y1 = 0;   // draw only inside this rectangle
+};
+
 class Renderer {
 public:
     Renderer() = default;
@@ -84,11 +92,16 @@ public:
     void render_xt(RenderTarget& target, const XtUniforms& u);
     // The same pass with a plain copy shader (the benchmark's fill-rate baseline).
     void render_copy(RenderTarget& target);
+    // x_t straight into the bound framebuffer, only where the view shows it (the window's image
+    // view: the cost follows the pixels on screen). Leaves scissor on and blending off.
+    void draw_view(const XtUniforms& u, const ViewPlacement& view);
 
-    Program xt_program, copy_program;
+    Program xt_program, copy_program, view_program;
 
 private:
     void begin_pass(RenderTarget& target, GLuint program);
+    void use_program(GLuint program);
+    void set_xt_uniforms(GLuint program, const XtUniforms& u);
     GLuint x0_texture_ = 0, vertex_array_ = 0;
     int width_ = 0, height_ = 0;
 };

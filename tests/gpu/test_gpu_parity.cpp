@@ -147,3 +147,45 @@ TEST_CASE("An image above the GPU's texture limit is downsized and the caller is
     CHECK(renderer.width() == limit);
     CHECK(note.empty());
 }
+
+TEST_CASE("The on-screen image view shows the same pixels as x_t, nearest neighbour when zoomed", "[gpu]") {
+    require_gl();
+    const Image cat = chelsea();
+    gpu::Renderer renderer;
+    REQUIRE(renderer.init().ok());
+    REQUIRE(renderer.upload(cat).ok());
+    const auto s = make_schedule(ScheduleParams{});
+    REQUIRE(s.ok());
+    const auto u = gpu::xt_uniforms(*s, 600, 11);
+    const Rgb8 xt = gpu_xt(renderer, *s, 600, 11);
+
+    // A "window" twice the image's size plus a margin; the view puts the image at (5, 3), zoom 2.
+    const int W = 2 * 451 + 10, H = 2 * 300 + 6;
+    gpu::RenderTarget window;
+    window.resize(W, H);
+    glBindFramebuffer(GL_FRAMEBUFFER, window.framebuffer());
+    glClearColor(0, 0, 0, 1);
+    glDisable(GL_SCISSOR_TEST);
+    glClear(GL_COLOR_BUFFER_BIT);
+    gpu::ViewPlacement v;
+    v.origin_x = 5, v.origin_y = 3, v.zoom = 2;
+    v.framebuffer_width = W, v.framebuffer_height = H;
+    v.clip_x0 = 0, v.clip_y0 = 0, v.clip_x1 = W, v.clip_y1 = H;
+    renderer.draw_view(u, v);
+    glDisable(GL_SCISSOR_TEST);
+    const Rgb8 shown = gpu::read_back(window);   // bottom row first: window row y is H - 1 - y
+
+    auto window_pixel = [&](int x, int y) { return &shown.pixels[(std::size_t(H - 1 - y) * W + x) * 3]; };
+    std::size_t mismatches = 0;
+    for (int y = 0; y < 300; ++y)
+        for (int x = 0; x < 451; ++x)
+            for (int dy = 0; dy < 2; ++dy)
+                for (int dx = 0; dx < 2; ++dx)
+                    mismatches += !std::equal(window_pixel(5 + 2 * x + dx, 3 + 2 * y + dy),
+                                              window_pixel(5 + 2 * x + dx, 3 + 2 * y + dy) + 3,
+                                              &xt.pixels[(std::size_t(y) * 451 + x) * 3]);
+    CHECK(mismatches == 0);
+    // Outside the image the window keeps what it had.
+    CHECK(window_pixel(2, 1)[0] == 0);
+    CHECK(window_pixel(W - 2, H - 2)[1] == 0);
+}
