@@ -140,7 +140,13 @@ void start_job(App& app, ExportPanel& p, ddpm::ExportRequest request) {
         control.cancel = &p.cancel;
         control.progress = [&p](int done, int total) {
             p.done = done, p.total = total;
-            glfwPostEmptyEvent();   // wake the window so the bar moves while it waits for input
+            // Wake the idle window so the bar moves, ten times a second: each wake costs a frame
+            // that competes with the export for the CPU.
+            const auto now = std::chrono::steady_clock::now();
+            if (now - p.last_wake > std::chrono::milliseconds(100)) {
+                p.last_wake = now;
+                glfwPostEmptyEvent();
+            }
         };
         auto result = ddpm::run_export(request, control);
         glfwPostEmptyEvent();
@@ -150,6 +156,11 @@ void start_job(App& app, ExportPanel& p, ddpm::ExportRequest request) {
 
 void finish_job(App& app, ExportPanel& p) {
     auto result = p.job.get();
+    if (!result && p.cancel) {
+        app.status = "Export cancelled; no files were written or replaced";
+        app.status_is_error = false;
+        return;
+    }
     if (!result) {
         app.status = "Export failed: " + result.error();
         app.status_is_error = true;
@@ -207,7 +218,7 @@ void draw_export_panel(App& app) {
     if (!app.export_panel) app.export_panel = std::make_unique<ExportPanel>();
     ExportPanel& p = *app.export_panel;
     if (p.job.valid() && p.job.wait_for(std::chrono::seconds(0)) == std::future_status::ready) finish_job(app, p);
-    if (!ImGui::CollapsingHeader("Export")) return;
+    if (!ImGui::CollapsingHeader("Export", ImGuiTreeNodeFlags_DefaultOpen)) return;
 
     ExportSettings& s = p.settings;
     const bool running = p.job.valid();
@@ -255,7 +266,7 @@ void draw_export_panel(App& app) {
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("How many times the animation plays; 0: for ever");
         }
     }
-    if (ImGui::Button("Export", ImVec2(-1, 0))) {
+    if (ImGui::Button("Export##go", ImVec2(-1, 0))) {   // ##go: the header above is "Export" too
         auto request = make_export_request(app, s);
         if (!request) {
             app.status = "Export: " + request.error();

@@ -42,7 +42,7 @@ struct ExportPanel {
     ddpm::ExportRequest pending;        // waits for that answer
     std::atomic<int> done{0}, total{0};
     std::atomic<bool> cancel{false};
-    std::chrono::steady_clock::time_point started;
+    std::chrono::steady_clock::time_point started, last_wake;   // last_wake: worker thread only
     std::future<ddpm::Result<ddpm::ExportResult>> job;   // last member: joined first on destruction
     ~ExportPanel();   // cancels a running export and waits for its clean-up
 };

@@ -140,8 +140,12 @@ int column_index(const std::string& name) {
 }  // namespace
 
 Rgb8 render_plot(const Schedule& s, const PlotOptions& o) {
-    static constexpr uint8_t kColors[][3] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},
-                                             {214, 39, 40},  {148, 103, 189}, {140, 86, 75}};
+    // The window's hues per curve (orange beta, blue alpha_bar, ...), darker for a white page.
+    struct NamedColor { const char* name; uint8_t rgb[3]; };
+    static constexpr NamedColor kNamed[] = {{"beta", {255, 127, 14}},          {"alpha_bar", {31, 119, 180}},
+                                            {"sqrt_alpha_bar", {44, 160, 44}}, {"sqrt_one_minus_alpha_bar", {214, 39, 40}},
+                                            {"log_snr", {148, 103, 189}}};
+    static constexpr uint8_t kOthers[][3] = {{140, 86, 75}, {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
     static constexpr uint8_t kAxis[3] = {60, 60, 60}, kGrid[3] = {225, 225, 225}, kMarker[3] = {120, 120, 120};
     Rgb8 img;
     img.width = std::max(o.width, 200);
@@ -193,7 +197,10 @@ Rgb8 render_plot(const Schedule& s, const PlotOptions& o) {
     for (const auto& name : o.curves) {
         const int c = column_index(name);
         if (c < 0) continue;
-        const uint8_t* color = kColors[k++ % 6];
+        const uint8_t* color = kOthers[k % 5];
+        for (const auto& n : kNamed)
+            if (name == n.name) color = n.rgb;
+        ++k;
         double prev_x = 0, prev_y = 0;
         bool have_prev = false;
         for (int t = 1; t <= T; ++t) {
