@@ -3,11 +3,14 @@
 // the image top right, the plots below it.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
+#include <sys/wait.h>
 
 #include "ddpm/image.h"
 
@@ -124,4 +127,20 @@ TEST_CASE("An unreadable image does not stop the window: the status line says wh
     // The cat is shown instead, and the status line (bottom row of text) has text on it.
     CHECK(stddev(shot, kImage) > 15);
     CHECK(stddev(shot, Box{4, 784, 400, 798}) > 10);
+}
+
+TEST_CASE("Without OpenGL 3.3 the window says so and exits with 1", "[gui]") {
+    // Mesa pretends to offer only OpenGL 3.1.
+    const std::filesystem::path dir = std::filesystem::path(DDPM_BINARY_DIR) / "tests" / "gui-out";
+    std::filesystem::create_directories(dir);
+    const std::string err = (dir / "no-gl33.txt").string();
+    const std::string command = "env DISPLAY=" + display() + " MESA_GL_VERSION_OVERRIDE=3.1 '" + DDPM_VIZ_EXE +
+                                "' --screenshot '" + (dir / "never.png").string() + "' 2>'" + err + "'";
+    const int status = std::system(command.c_str());
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    std::ifstream in(err);
+    std::string message((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK_THAT(message, Catch::Contains("OpenGL 3.3 is not available"));
+    CHECK(std::count(message.begin(), message.end(), '\n') == 1);   // one clear message
 }
