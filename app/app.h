@@ -70,7 +70,8 @@ struct App {
     std::string pending_open;             // a dropped file, opened after the frame
     std::future<std::string> file_dialog; // zenity running in the background
     bool show_open_popup = false;
-    bool reset_layout = false;
+    bool reset_layout = false;            // place the panels as on first use, this frame
+    ImVec2 display_size{0, 0};            // the window size of the last frame
     float ui_scale = 1;                   // the monitor's content scale
     float frame_ms = 0;                   // smoothed frame time, for the status line
     std::unique_ptr<ExportPanel> export_panel;   // the Export section's settings and running job

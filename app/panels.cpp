@@ -450,10 +450,14 @@ void draw_plots(App& app) {
             return std::array<std::span<const double>, 4>{s.beta, s.alpha_bar, s.sqrt_alpha_bar, s.sqrt_one_minus_alpha_bar};
         };
         std::vector<plot::Series> main, snr;
-        for (const auto& pin : app.pinned) {
+        // Each pinned schedule in its own hue, all its curves faint.
+        const ImU32 pin_colors[kMaxPinned] = {IM_COL32(230, 230, 230, 255), IM_COL32(80, 220, 220, 255),
+                                              IM_COL32(240, 220, 80, 255), IM_COL32(255, 120, 200, 255)};
+        for (std::size_t p = 0; p < app.pinned.size(); ++p) {
+            const auto& pin = app.pinned[p];
             const auto c = columns(pin.schedule);
-            for (int k = 0; k < 4; ++k) main.push_back({pin.name, pin.name + ": " + names[k], c[std::size_t(k)], colors[k], true});
-            snr.push_back({pin.name, pin.name + ": log_snr", pin.schedule.log_snr, IM_COL32(200, 140, 255, 255), true});
+            for (int k = 0; k < 4; ++k) main.push_back({pin.name, pin.name + ": " + names[k], c[std::size_t(k)], pin_colors[p], true});
+            snr.push_back({pin.name, pin.name + ": log_snr", pin.schedule.log_snr, pin_colors[p], true});
         }
         const auto c = columns(app.schedule);
         for (int k = 0; k < 4; ++k) main.push_back({names[k], "", c[std::size_t(k)], colors[k], false});
@@ -497,6 +501,10 @@ void draw_status_line(App& app) {
 
 void draw_frame(App& app) {
     app.view_draw_count = 0;
+    // The panels follow the window when it is resized.
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    if (app.display_size.x > 0 && (display.x != app.display_size.x || display.y != app.display_size.y)) app.reset_layout = true;
+    app.display_size = display;
     if (app.file_dialog.valid() && app.file_dialog.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
         const std::string path = app.file_dialog.get();
         if (!path.empty()) app.pending_open = path;
