@@ -42,8 +42,11 @@ ddpm::Result<ddpm::ExportKind> kind_for_out(const std::string& out, std::size_t 
 // "37/200 frames, about 4 s left" on one updating line; only called when stderr is a terminal.
 struct TerminalProgress {
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-    void operator()(int done, int total) const {
+    double shown = -1;   // when the line was last written, in seconds since start (ten times a second)
+    void operator()(int done, int total) {
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (elapsed - shown < 0.1 && done < total) return;
+        shown = elapsed;
         const double left = done ? elapsed * (total - done) / done : 0;
         std::fprintf(stderr, "\rddpm-viz: exporting %d/%d frames, about %.0f s left   ", done, total, std::ceil(left));
         std::fflush(stderr);
@@ -191,8 +194,12 @@ void add_export_command(CLI::App& app, int& exit_code) {
         if (!result) return void(exit_code = fail(kExitFailure, result.error()));
         if (tty) {
             const auto& files = result->files;
-            std::fprintf(stderr, "ddpm-viz: wrote %s%s\n", files.size() > 2 ? (std::to_string(files.size() - 1) + " files in ").c_str() : "",
-                         files.size() > 2 ? fs::path(files[0]).parent_path().c_str() : files[0].c_str());
+            const std::string manifest = fs::path(files.back()).filename().string();
+            if (r.kind == ddpm::ExportKind::Sequence)
+                std::fprintf(stderr, "ddpm-viz: wrote %zu frames and %s in %s\n", files.size() - 1, manifest.c_str(),
+                             fs::path(files[0]).parent_path().c_str());
+            else
+                std::fprintf(stderr, "ddpm-viz: wrote %s and %s\n", files[0].c_str(), manifest.c_str());
         }
         exit_code = 0;
     });

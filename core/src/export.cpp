@@ -388,6 +388,13 @@ Result<ExportResult> run_export(const ExportRequest& r, const ExportControl& con
         });
         break;
     case ExportKind::Filmstrip: {
+        // Refuse a sheet no viewer opens before computing it (labels take at most ~120 rows).
+        const int64_t cols = r.filmstrip.columns > 0 ? std::min(r.filmstrip.columns, n) : n, rows = (n + cols - 1) / cols;
+        const int64_t gap = r.filmstrip.gap, sw = cols * (x0.width + gap) + gap, sh = rows * (x0.height + 120 + gap) + gap;
+        if (sw > kMaxImageSide || sh > kMaxImageSide || sw * sh > kMaxImagePixels)
+            return Error{"the filmstrip would be about " + std::to_string(sw) + "x" + std::to_string(sh) +
+                         " pixels, more than " + std::to_string(kMaxImageSide) +
+                         " on a side; use fewer timesteps, more columns or a smaller maximum side"};
         std::vector<Rgb8> tiles(n);
         for_each_index(n, threads, [&](std::size_t i) {
             if (!progress.keep_going()) return false;
@@ -418,7 +425,7 @@ Result<ExportResult> run_export(const ExportRequest& r, const ExportControl& con
         // yuv420p needs even sides: drop the last column or row when odd.
         const int w = x0.width & ~1, h = x0.height & ~1;
         if (w < 2 || h < 2) return Error{"an MP4 needs an image at least 2x2 pixels"};
-        auto video = detail::VideoPipe::open(*ffmpeg, staging.reserve(r.out), w, h, r.video.fps);
+        auto video = detail::VideoPipe::open(*ffmpeg, staging.reserve(r.out), r.out, w, h, r.video.fps);
         if (!video) return Error{video.error()};
         // Frames in parallel batches, piped in order.
         std::vector<Rgb8> batch(threads);

@@ -26,7 +26,9 @@ Result<std::string> find_ffmpeg();
 // ffmpeg reading raw RGB frames from a pipe and writing H.264 MP4 to path.
 class VideoPipe {
 public:
-    static Result<VideoPipe> open(const std::string& ffmpeg, const std::string& path, int width, int height, int fps);
+    // ffmpeg writes to path; its messages name `shown` instead (the final name, not the temporary).
+    static Result<VideoPipe> open(const std::string& ffmpeg, const std::string& path, const std::string& shown,
+                                  int width, int height, int fps);
     VideoPipe(VideoPipe&& o) noexcept;
     VideoPipe& operator=(VideoPipe&&) = delete;
     ~VideoPipe();
@@ -41,7 +43,7 @@ private:
     VideoPipe() = default;
     pid_t pid_ = -1;
     int stdin_fd_ = -1, log_fd_ = -1;
-    std::string path_;
+    std::string path_, shown_;
     Status collect();
 };
 

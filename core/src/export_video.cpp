@@ -33,7 +33,8 @@ Result<std::string> find_ffmpeg() {
                  "a GIF or a PNG sequence works without it"};
 }
 
-Result<VideoPipe> VideoPipe::open(const std::string& ffmpeg, const std::string& path, int width, int height, int fps) {
+Result<VideoPipe> VideoPipe::open(const std::string& ffmpeg, const std::string& path, const std::string& shown,
+                                  int width, int height, int fps) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) return Error{std::string("could not start ffmpeg: ") + std::strerror(errno)};
     // ffmpeg's messages go to an unlinked temporary file: a pipe could fill up and stall it.
@@ -63,11 +64,12 @@ Result<VideoPipe> VideoPipe::open(const std::string& ffmpeg, const std::string& 
     v.log_fd_ = log ? ::dup(fileno(log)) : -1;
     if (log) std::fclose(log);
     v.path_ = path;
+    v.shown_ = shown;
     return v;
 }
 
 VideoPipe::VideoPipe(VideoPipe&& o) noexcept
-    : pid_(o.pid_), stdin_fd_(o.stdin_fd_), log_fd_(o.log_fd_), path_(std::move(o.path_)) {
+    : pid_(o.pid_), stdin_fd_(o.stdin_fd_), log_fd_(o.log_fd_), path_(std::move(o.path_)), shown_(std::move(o.shown_)) {
     o.pid_ = -1, o.stdin_fd_ = -1, o.log_fd_ = -1;
 }
 
@@ -111,6 +113,7 @@ Status VideoPipe::collect() {
     while (!message.empty() && (message.back() == '\n' || message.back() == '\r' || message.back() == ' ')) message.pop_back();
     const std::size_t nl = message.find_last_of('\n');
     if (nl != std::string::npos) message = message.substr(nl + 1);
+    for (std::size_t at; !path_.empty() && (at = message.find(path_)) != std::string::npos;) message.replace(at, path_.size(), shown_);
     if (message.empty()) message = WIFSIGNALED(status) ? "it was stopped by signal " + std::to_string(WTERMSIG(status))
                                                        : "it exited with code " + std::to_string(WEXITSTATUS(status));
     return Error{"ffmpeg failed: " + message};
