@@ -176,7 +176,7 @@ TEST_CASE("FILE.csv and FILE.json hold the same table as `ddpm-viz schedule`", "
     CHECK((plot->width == 960 && plot->height == 540));
 }
 
-TEST_CASE("--force: an existing file is kept and the export fails unless --force", "[cli][export]") {
+TEST_CASE("an existing file is kept and the export fails unless --force", "[cli][export]") {
     test::TempDir dir;
     const std::string out = dir / "x.png";
     REQUIRE(test::run_viz("export " + kCat + " --t 10 --out '" + out + "'").code == 0);
