@@ -154,6 +154,7 @@ int run_gui(const GuiOptions& options) {
 
     std::vector<double> frame_ms;
     int frame = 0;
+    std::string title_source;   // the image named in the window title
     while (exit_code == 0 && !glfwWindowShouldClose(window)) {
         const auto frame_start = Clock::now();
         if (benchmark) {
@@ -173,6 +174,11 @@ int run_gui(const GuiOptions& options) {
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();
         draw_frame(app);
+        if (app.image_source != title_source) {
+            title_source = app.image_source;
+            const std::string name = std::filesystem::path(title_source).filename().string();
+            glfwSetWindowTitle(window, ("ddpm-viz - " + (name.empty() ? title_source : name)).c_str());
+        }
         ImGui::Render();
         int width = 0, height = 0;
         glfwGetFramebufferSize(window, &width, &height);

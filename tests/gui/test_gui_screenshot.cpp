@@ -144,3 +144,54 @@ TEST_CASE("Without OpenGL 3.3 the window says so and exits with 1", "[gui]") {
     CHECK_THAT(message, Catch::Contains("OpenGL 3.3 is not available"));
     CHECK(std::count(message.begin(), message.end(), '\n') == 1);   // one clear message
 }
+
+#ifdef DDPM_XDND_DROP
+#include <csignal>
+#include <unistd.h>
+
+namespace {
+// The window title after dropping `file` on the running window (tests/gui/xdnd_drop.c).
+std::string drop(const std::string& file) {
+    const std::string command = "env DISPLAY=" + display() + " '" + DDPM_XDND_DROP + "' '" + file + "'";
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe);
+    char line[512] = {0};
+    const bool got = std::fgets(line, sizeof line, pipe) != nullptr;
+    REQUIRE(pclose(pipe) == 0);
+    REQUIRE(got);
+    std::string title = line;
+    while (!title.empty() && title.back() == '\n') title.pop_back();
+    return title;
+}
+}  // namespace
+
+TEST_CASE("A photo dropped on the window replaces the cat, and a broken file leaves it", "[gui]") {
+    const std::filesystem::path dir = std::filesystem::path(DDPM_BINARY_DIR) / "tests" / "gui-out";
+    std::filesystem::create_directories(dir / "config");
+    const std::filesystem::path broken = dir / "dropped-broken.png";
+    std::ofstream(broken) << "not a png";
+    const std::string x = display();
+    REQUIRE_FALSE(x.empty());
+    const std::string config = (dir / "config").string();
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        setenv("DISPLAY", x.c_str(), 1);
+        setenv("XDG_CONFIG_HOME", config.c_str(), 1);
+        execl(DDPM_VIZ_EXE, DDPM_VIZ_EXE, static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    std::string coffee, after_broken;
+    {
+        coffee = drop(DDPM_SOURCE_DIR "/assets/coffee.png");
+        after_broken = drop(broken.string());
+    }
+    const bool alive = kill(pid, 0) == 0;
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(coffee == "ddpm-viz - coffee.png");
+    CHECK(after_broken == "ddpm-viz - coffee.png");
+    CHECK(alive);
+}
+#endif
