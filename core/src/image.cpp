@@ -101,7 +101,10 @@ Rgb8 to_rgb8(const Image& image) {
     out.width = image.width;
     out.height = image.height;
     out.pixels.resize(image.data.size());
-    for (std::size_t i = 0; i < image.data.size(); ++i) out.pixels[i] = to_u8(image.data[i]);
+    // Raw pointers: a uint8_t store may alias the vectors' own members, which stops vectorisation.
+    const float* src = image.data.data();
+    uint8_t* dst = out.pixels.data();
+    for (std::size_t i = 0, n = image.data.size(); i < n; ++i) dst[i] = to_u8(src[i]);
     return out;
 }
 
