@@ -125,6 +125,7 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
     const bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
 
     const float line = ImGui::GetTextLineHeight();
+    const float px = ImGui::GetFontSize() / 13.0f;   // sizes below are for the 13 px font; high-DPI scales them
     const float label_width = ImGui::CalcTextSize("-0.0000").x;
     // The legend in rows above the axes, so it never hides a curve; pinned schedules appear once each.
     std::vector<const Series*> legend;
@@ -135,7 +136,7 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
     const float legend_x0 = origin.x + label_width + 6;
     ImVec2 cursor(legend_x0, origin.y);
     for (const auto* s : legend) {
-        const float w = 22 + ImGui::CalcTextSize(s->name.c_str()).x + 16;
+        const float w = (22 + 16) * px + ImGui::CalcTextSize(s->name.c_str()).x;
         if (cursor.x + w > origin.x + size.x && cursor.x > legend_x0) cursor = ImVec2(legend_x0, cursor.y + line);
         legend_at.push_back(cursor);
         cursor.x += w;
@@ -188,7 +189,7 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
         for (const auto& s : series) {
             if (s.faint != (pass == 0)) continue;
             const ImU32 color = s.faint ? (s.color & 0x00ffffffu) | (IM_COL32_A_MASK & IM_COL32(0, 0, 0, 90)) : s.color;
-            const float thickness = s.faint ? 1.0f : 2.0f;
+            const float thickness = (s.faint ? 1.0f : 2.0f) * px;
             const std::size_t n = s.values.size(), stride = std::max<std::size_t>(1, n / std::size_t(width));
             points.clear();
             auto flush = [&] {
@@ -207,15 +208,15 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
         }
     // The current t.
     const float marker_x = to_screen(std::clamp(t, 0, x_max), y.lo).x;
-    draw->AddLine(ImVec2(marker_x, p0.y), ImVec2(marker_x, p1.y), ImGui::GetColorU32(ImGuiCol_Text, 0.8f), 1.5f);
+    draw->AddLine(ImVec2(marker_x, p0.y), ImVec2(marker_x, p1.y), ImGui::GetColorU32(ImGuiCol_Text, 0.8f), 1.5f * px);
     draw->PopClipRect();
     draw->AddRect(p0, p1, grid);
 
     for (std::size_t k = 0; k < legend.size(); ++k) {
         const ImVec2 at = legend_at[k];
         const ImU32 c = legend[k]->faint ? (legend[k]->color & 0x00ffffffu) | IM_COL32(0, 0, 0, 140) : legend[k]->color;
-        draw->AddLine(ImVec2(at.x, at.y + line * 0.5f), ImVec2(at.x + 18, at.y + line * 0.5f), c, legend[k]->faint ? 1.5f : 2.5f);
-        draw->AddText(ImVec2(at.x + 22, at.y), legend[k]->faint ? dim : text_color, legend[k]->name.c_str());
+        draw->AddLine(ImVec2(at.x, at.y + line * 0.5f), ImVec2(at.x + 18 * px, at.y + line * 0.5f), c, (legend[k]->faint ? 1.5f : 2.5f) * px);
+        draw->AddText(ImVec2(at.x + 22 * px, at.y), legend[k]->faint ? dim : text_color, legend[k]->name.c_str());
     }
 
     const double u = std::clamp((ImGui::GetIO().MousePos.x - p0.x) / width, 0.0f, 1.0f);
