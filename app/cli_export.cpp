@@ -58,7 +58,7 @@ struct TerminalProgress {
 void add_export_command(CLI::App& app, int& exit_code) {
     struct Flags {
         ScheduleFlags schedule;
-        std::string image, out, t, name, labels = "t", curves = "alpha_bar,sqrt_alpha_bar,sqrt_one_minus_alpha_bar";
+        std::string image, out, t, name, view = "xt", labels = "t", curves = "alpha_bar,sqrt_alpha_bar,sqrt_one_minus_alpha_bar";
         uint32_t seed = 0;
         bool force = false, plot = false;
         int max_side = 0, columns = 0, gap = 8, fps = 10, loop = 0;
@@ -76,6 +76,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
         "Files appear only when the whole export succeeded; existing files are kept unless --force.\n"
         "Examples:\n"
         "  ddpm-viz export cat.png --t 500 --seed 1 --out x500.png\n"
+        "  ddpm-viz export cat.png --t 300 --view equation --out equation.png\n"
         "  ddpm-viz export cat.png --t 0:1000:25 --out frames/\n"
         "  ddpm-viz export cat.png --t 0,50,100,250,500,1000 --labels alpha_bar --out strip.png\n"
         "  ddpm-viz export cat.png --t 0:1000:10 --max-side 256 --fps 20 --out noise.gif\n"
@@ -90,6 +91,8 @@ void add_export_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--force", f->force, "Replace existing files");
     cmd->add_option("--max-side", f->max_side, "Downsize the input so its longer side is at most N pixels (0: full size)")
         ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--view", f->view, "Single frame: xt (x_t alone) or equation (x0 + eps = x_t with their weights)")
+        ->check(CLI::IsMember({"xt", "equation"}))->capture_default_str();
     cmd->add_option("--name", f->name, "Sequence file prefix (default: the input's file name without extension)")
         ->group("Sequence");
     cmd->add_option("--columns", f->columns, "Filmstrip tiles per row (0: one row)")
@@ -134,6 +137,9 @@ void add_export_command(CLI::App& app, int& exit_code) {
         r.out = f->out;
         r.overwrite = f->force;
         r.ts = ts;
+        r.view = f->view;
+        if (r.view == "equation" && r.kind != ddpm::ExportKind::Frame)
+            return usage("--view equation is for a single frame: FILE.png with one t");
         if (ddpm::export_needs_image(r.kind)) {
             if (f->image.empty()) return usage("export to " + f->out + " needs an input IMAGE");
             if (ts.empty())

@@ -243,7 +243,9 @@ void draw_export_panel(App& app) {
         if (!s.ts.empty())
             if (auto ts = ddpm::parse_t_list(s.ts, app.schedule.T()); !ts) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", ts.error().c_str());
     } else if (kind == ExportKind::Frame) {
-        ImGui::TextDisabled("t = %d, seed %u, at the image's resolution", app.t, app.seed);
+        ImGui::TextDisabled(app.view == "equation" ? "t = %d, seed %u: x0 + eps = x_t as in the view"
+                                                   : "t = %d, seed %u, at the image's resolution",
+                            app.t, app.seed);
     }
     if (ddpm::export_needs_image(kind)) {
         ImGui::InputInt("max side", &s.max_side, 64, 256);

@@ -276,6 +276,7 @@ Status check_request(const ExportRequest& r, const Schedule& s) {
         return Error{"a single frame needs exactly one t, got " + std::to_string(r.ts.size())};
     if (r.kind == ExportKind::Sequence && (r.name.empty() || r.name.find('/') != std::string::npos))
         return Error{"the file name prefix '" + r.name + "' must be non-empty and without '/'"};
+    if (r.view != "xt" && r.view != "equation") return Error{"the view '" + r.view + "' is neither xt nor equation"};
     if (r.max_side < 0) return Error{"the maximum side must be 0 (full size) or more, got " + std::to_string(r.max_side)};
     if (r.kind == ExportKind::Mp4 && (r.video.fps < 1 || r.video.fps > 240))
         return Error{"the frame rate must be 1 to 240 frames per second, got " + std::to_string(r.video.fps)};
@@ -375,10 +376,15 @@ Result<ExportResult> run_export(const ExportRequest& r, const ExportControl& con
     };
 
     switch (r.kind) {
-    case ExportKind::Frame:
-        stage(r.out, encode_png(frame_at(x0, s, r.ts[0], r.seed, threads)));
+    case ExportKind::Frame: {
+        Rgb8 frame = frame_at(x0, s, r.ts[0], r.seed, threads);
+        if (r.view == "equation")
+            frame = render_equation(to_rgb8(x0), to_rgb8(noise_image(x0.width, x0.height, r.seed, kEpsStream, threads)),
+                                    frame, s, r.ts[0]);
+        stage(r.out, encode_png(frame));
         progress.step();
         break;
+    }
     case ExportKind::Sequence:
         for_each_index(n, threads, [&](std::size_t i) {
             if (!progress.keep_going()) return false;

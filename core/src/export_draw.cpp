@@ -69,31 +69,25 @@ void draw_text(Rgb8& image, int x, int y, const std::string& text, int scale, co
     }
 }
 
-Rgb8 render_filmstrip(const std::vector<Rgb8>& tiles, const std::vector<int>& ts, const Schedule& s,
-                      const FilmstripOptions& o) {
-    assert(!tiles.empty() && tiles.size() == ts.size());
-    const int n = int(tiles.size()), w = tiles[0].width, h = tiles[0].height;
-    const int cols = o.columns > 0 ? std::min(o.columns, n) : n, rows = (n + cols - 1) / cols;
-    const int gap = std::max(0, o.gap);
+namespace {
 
-    std::vector<std::vector<std::string>> labels(n);
-    std::size_t widest = 0;
-    if (o.labels)
-        for (int i = 0; i < n; ++i) {
-            labels[i].push_back("t = " + std::to_string(ts[i]));
-            if (o.extra == FilmstripLabel::AlphaBar)
-                labels[i].push_back("alpha_bar = " + format_number(s.alpha_bar[ts[i]]));
-            else if (o.extra == FilmstripLabel::Snr)
-                labels[i].push_back("SNR = " + format_number(s.snr[ts[i]]));
-            for (const auto& l : labels[i]) widest = std::max<std::size_t>(widest, text_width(l, 1));
-        }
-    // Text about a twentieth of the tile's width, as large as fits, at least one glyph pixel.
-    int scale = std::clamp(w / 128, 1, 4);
-    while (scale > 1 && int(widest) * scale > w) --scale;
-    const int lines = o.labels ? int(labels[0].size()) : 0;
+// Text about a twentieth of the tile's width, as large as fits, at least one glyph pixel.
+int label_scale(int tile_width, const std::vector<std::vector<std::string>>& labels) {
+    int widest = 0;
+    for (const auto& lines : labels)
+        for (const auto& l : lines) widest = std::max(widest, text_width(l, 1));
+    int scale = std::clamp(tile_width / 128, 1, 4);
+    while (scale > 1 && widest * scale > tile_width) --scale;
+    return scale;
+}
+
+// Tiles in rows of `cols` on white, `gap` pixels apart and around, each with its lines of text below.
+Rgb8 render_sheet(const std::vector<Rgb8>& tiles, const std::vector<std::vector<std::string>>& labels, int cols,
+                  int gap, int scale) {
+    const int n = int(tiles.size()), w = tiles[0].width, h = tiles[0].height, rows = (n + cols - 1) / cols;
+    const int lines = labels.empty() ? 0 : int(labels[0].size());
     const int pad = 3 * scale;
     const int label_h = lines ? pad + lines * kGlyphLine * scale : 0;
-
     Rgb8 sheet;
     sheet.width = cols * w + (cols + 1) * gap;
     sheet.height = rows * (h + label_h) + (rows + 1) * gap;
@@ -107,6 +101,40 @@ Rgb8 render_filmstrip(const std::vector<Rgb8>& tiles, const std::vector<int>& ts
             draw_text(sheet, x + std::max(0, (w - tw) / 2), y + h + pad + l * kGlyphLine * scale, labels[i][l], scale,
                       kBlack);
         }
+    }
+    return sheet;
+}
+
+}  // namespace
+
+Rgb8 render_filmstrip(const std::vector<Rgb8>& tiles, const std::vector<int>& ts, const Schedule& s,
+                      const FilmstripOptions& o) {
+    assert(!tiles.empty() && tiles.size() == ts.size());
+    const int n = int(tiles.size());
+    std::vector<std::vector<std::string>> labels;
+    if (o.labels)
+        for (int t : ts) {
+            labels.push_back({"t = " + std::to_string(t)});
+            if (o.extra == FilmstripLabel::AlphaBar) labels.back().push_back("alpha_bar = " + format_number(s.alpha_bar[t]));
+            else if (o.extra == FilmstripLabel::Snr) labels.back().push_back("SNR = " + format_number(s.snr[t]));
+        }
+    return render_sheet(tiles, labels, o.columns > 0 ? std::min(o.columns, n) : n, std::max(0, o.gap),
+                        label_scale(tiles[0].width, labels));
+}
+
+Rgb8 render_equation(const Rgb8& x0, const Rgb8& eps, const Rgb8& xt, const Schedule& s, int t) {
+    // The window's equation view: the same captions, with + and = between the terms.
+    char weights[2][64];
+    std::snprintf(weights[0], sizeof weights[0], "x0  (weight %.3f)", s.sqrt_alpha_bar[t]);
+    std::snprintf(weights[1], sizeof weights[1], "eps  (weight %.3f)", s.sqrt_one_minus_alpha_bar[t]);
+    const std::vector<std::vector<std::string>> labels = {{weights[0]}, {weights[1]}, {"x_t  (t = " + std::to_string(t) + ")"}};
+    const int scale = label_scale(x0.width, labels), gap = 16 * scale;
+    Rgb8 sheet = render_sheet({x0, eps, xt}, labels, 3, gap, scale);
+    const int y = gap + x0.height / 2 - 3 * scale;
+    for (int k = 0; k < 2; ++k) {
+        const char* op = k == 0 ? "+" : "=";
+        const int x = gap + (k + 1) * (x0.width + gap) - gap / 2 - text_width(op, scale) / 2;
+        draw_text(sheet, x, y, op, scale, kBlack);
     }
     return sheet;
 }

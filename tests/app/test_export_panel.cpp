@@ -50,6 +50,8 @@ TEST_CASE("the Export panel writes the same bytes as `ddpm-viz export` with the 
     };
     const std::vector<Case> cases = {
         {ddpm::ExportKind::Frame, "", "--t 123", "gui.png", "cli.png", [](ExportSettings&) {}},
+        {ddpm::ExportKind::Frame, "", "--t 123 --view equation --max-side 200", "gui_eq.png", "cli_eq.png",
+         [](ExportSettings& s) { s.max_side = 200; }},
         {ddpm::ExportKind::Filmstrip, "0,100,500", "--t 0,100,500 --columns 2 --gap 3 --labels alpha_bar", "gui_s.png", "cli_s.png",
          [](ExportSettings& s) { s.columns = 2, s.gap = 3, s.labels = 2; }},
         {ddpm::ExportKind::Gif, "0:500:100", "--t 0:500:100 --max-side 100 --fps 8 --loop 2", "gui.gif", "cli.gif",
@@ -61,6 +63,7 @@ TEST_CASE("the Export panel writes the same bytes as `ddpm-viz export` with the 
     };
     for (const auto& c : cases) {
         INFO(c.flags);
+        app.view = c.kind == ddpm::ExportKind::Frame && c.cli_name == "cli_eq.png" ? "equation" : "xt";
         ExportSettings s;
         s.kind = choice_index(c.kind);
         s.ts = c.ts;

@@ -127,6 +127,39 @@ TEST_CASE("a frame export is the PNG of q_sample, with a manifest that reproduce
     CHECK(listing(dir.path) == std::vector<std::string>{"x300.png", "x300.png.manifest.json"});
 }
 
+TEST_CASE("the equation view exports x0 + eps = x_t side by side, x_t being the frame itself", "[export]") {
+    test::TempDir dir;
+    auto r = cat_request(ExportKind::Frame, dir / "eq.png", {300});
+    r.view = "equation";
+    REQUIRE(run_export(r).ok());
+    auto img = load_image(dir / "eq.png");
+    REQUIRE(img.ok());
+    const Rgb8 sheet = to_rgb8(*img);
+    // 451 px tiles: labels at scale 3, gaps of 48 px.
+    CHECK(sheet.width == 3 * 451 + 4 * 48);
+    const Schedule s = *make_schedule(r.params);
+    const Rgb8 xt = to_rgb8(q_sample(r.x0, s, 300, 7)), eps = to_rgb8(noise_image(451, 300, 7));
+    for (int y = 0; y < 300; y += 29) {
+        const auto tile_row = [&](const Rgb8& tile) { return tile.pixels.begin() + y * 451 * 3; };
+        const auto sheet_row = [&](int x) { return sheet.pixels.begin() + ((y + 48) * sheet.width + x) * 3; };
+        CHECK(std::equal(tile_row(eps), tile_row(eps) + 451 * 3, sheet_row(48 + 451 + 48)));
+        CHECK(std::equal(tile_row(xt), tile_row(xt) + 451 * 3, sheet_row(48 + 2 * (451 + 48))));
+    }
+    // "+" and "=" in the gaps at mid-height, nothing above them.
+    const auto dark = [&](int x0, int y0, int x1, int y1) {
+        int n = 0;
+        for (int y = y0; y < y1; ++y)
+            for (int x = x0; x < x1; ++x) n += sheet.pixels[(std::size_t(y) * sheet.width + x) * 3] < 64;
+        return n;
+    };
+    for (int k = 1; k <= 2; ++k) {
+        const int gx = k * (451 + 48);
+        CHECK(dark(gx, 48 + 130, gx + 48, 48 + 170) > 10);
+        CHECK(dark(gx, 48, gx + 48, 48 + 100) == 0);
+    }
+    CHECK(nlohmann::json::parse(test::slurp(dir / "eq.png.manifest.json"))["view"] == "equation");
+}
+
 TEST_CASE("FNV-1a 64 matches its published test vectors", "[export]") {
     CHECK(fnv1a64(nullptr, 0) == 0xcbf29ce484222325ull);
     CHECK(fnv1a64(reinterpret_cast<const uint8_t*>("a"), 1) == 0xaf63dc4c8601ec8cull);

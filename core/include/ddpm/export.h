@@ -69,7 +69,7 @@ struct ExportRequest {
     ScheduleParams params;
     std::vector<int> ts;               // timesteps, in order (parse_t_list)
     uint32_t seed = 0;
-    std::string view = "xt";           // recorded in the manifest
+    std::string view = "xt";           // Frame: "xt", or "equation" for x0 + eps = x_t side by side
     int max_side = 0;                  // > 0: downsize x0 so its longer side is at most this
     std::string out;                   // the file, or for Sequence the folder
     std::string name = "frame";        // Sequence: out/name_t0000.png
@@ -112,6 +112,8 @@ uint64_t fnv1a64(const uint8_t* data, std::size_t size);
 // The pieces, public for tests and the GUI preview.
 Rgb8 render_filmstrip(const std::vector<Rgb8>& tiles, const std::vector<int>& ts, const Schedule& s,
                       const FilmstripOptions& options);
+// The window's equation view as one picture: x0 + eps = x_t with their weights.
+Rgb8 render_equation(const Rgb8& x0, const Rgb8& eps, const Rgb8& xt, const Schedule& s, int t);
 Rgb8 render_plot(const Schedule& s, const PlotOptions& options);
 // Median-cut palette per frame and Floyd-Steinberg dithering; frames must share one size.
 Result<std::vector<uint8_t>> encode_gif(const std::vector<Rgb8>& frames, const GifOptions& options,
