@@ -83,32 +83,36 @@ void add_export_command(CLI::App& app, int& exit_code) {
         "  ddpm-viz export cat.png --t 0:1000:5 --schedule cosine --out noise.mp4\n"
         "  ddpm-viz export --schedule cosine --out cosine.csv\n"
         "  ddpm-viz export --plot --curves alpha_bar,snr --t 300 --out alpha_bar.png");
-    cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF); not needed for .csv, .json or --plot");
+    cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF); not needed for .csv, .json or --plot")
+        ->type_name("IMAGE");
     f->schedule.add_to(*cmd);
-    cmd->add_option("--t", f->t, "Timesteps: a number (500), a list (0,10,100,1000) or START:STOP:STEP (0:1000:25, inclusive)");
+    cmd->add_option("--t", f->t, "Timesteps: a number (500), a list (0,10,100,1000) or START:STOP:STEP (0:1000:25, inclusive)")
+        ->type_name("T|LIST|RANGE");
     add_seed_option(*cmd, f->seed);
-    cmd->add_option("--out", f->out, "Output: DIR/, FILE.png, FILE.gif, FILE.mp4, FILE.csv or FILE.json");
+    cmd->add_option("--out", f->out, "Output: DIR/, FILE.png, FILE.gif, FILE.mp4, FILE.csv or FILE.json")
+        ->type_name("PATH");
     cmd->add_flag("--force", f->force, "Replace existing files");
     cmd->add_option("--max-side", f->max_side, "Downsize the input so its longer side is at most N pixels (0: full size)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::NonNegativeNumber)->type_name("N");
     cmd->add_option("--view", f->view, "Single frame: xt (x_t alone) or equation (x0 + eps = x_t with their weights)")
         ->check(CLI::IsMember({"xt", "equation"}))->capture_default_str();
     cmd->add_option("--name", f->name, "Sequence file prefix (default: the input's file name without extension)")
+        ->type_name("NAME")
         ->group("Sequence");
     cmd->add_option("--columns", f->columns, "Filmstrip tiles per row (0: one row)")
-        ->check(CLI::NonNegativeNumber)->capture_default_str()->group("Filmstrip");
+        ->check(CLI::NonNegativeNumber)->type_name("N")->capture_default_str()->group("Filmstrip");
     cmd->add_option("--gap", f->gap, "Filmstrip white space between tiles, in pixels")
-        ->check(CLI::Range(0, 1000))->capture_default_str()->group("Filmstrip");
+        ->check(CLI::Range(0, 1000))->type_name("PX")->capture_default_str()->group("Filmstrip");
     cmd->add_option("--labels", f->labels, "Filmstrip labels: none, t, alpha_bar (t and alpha_bar) or snr (t and SNR)")
         ->check(CLI::IsMember({"none", "t", "alpha_bar", "snr"}))->capture_default_str()->group("Filmstrip");
     cmd->add_option("--fps", f->fps, "Frames per second of a GIF (1 to 50) or MP4 (1 to 240)")
-        ->capture_default_str()->group("Animation");
+        ->type_name("N")->capture_default_str()->group("Animation");
     cmd->add_option("--loop", f->loop, "GIF: play N times, 0 for ever")
-        ->check(CLI::Range(0, 65535))->capture_default_str()->group("Animation");
+        ->check(CLI::Range(0, 65535))->type_name("N")->capture_default_str()->group("Animation");
     cmd->add_flag("--plot", f->plot, "With FILE.png: draw the schedule's curves instead of x_t (--t marks a timestep)")
         ->group("Plot");
     cmd->add_option("--curves", f->curves, "Plot curves, schedule column names separated by commas")
-        ->capture_default_str()->group("Plot");
+        ->type_name("LIST")->capture_default_str()->group("Plot");
 
     cmd->callback([f, &exit_code] {
         const auto usage = [&](const std::string& m) { exit_code = fail(kExitUsage, m); };
