@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cfloat>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -172,6 +173,8 @@ int run_gui(const GuiOptions& options) {
         const auto work_start = Clock::now();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
+        // Automated runs ignore wherever the pointer happens to be: no hover tooltips in screenshots.
+        if (benchmark || !options.screenshot.empty()) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
         ImGui::NewFrame();
         draw_frame(app);
         if (app.image_source != title_source) {

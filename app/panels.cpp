@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "ddpm/rng.h"
 #include "panel_export.h"
 #include "plot.h"
 
@@ -297,6 +298,41 @@ void draw_xt_canvas(App& app) {
         v.fit = false;
     }
     if (ImGui::IsItemHovered() || ImGui::IsItemActive()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    // The numbers behind the pixel under the mouse (three normals, computed only while hovering).
+    if (ImGui::IsItemHovered() && !ImGui::IsItemActive() && app.x0.width == app.renderer.width()) {
+        const int px = int(std::floor((io.MousePos.x - origin.x - v.offset.x) / v.zoom));
+        const int py = int(std::floor((io.MousePos.y - origin.y - v.offset.y) / v.zoom));
+        if (px >= 0 && py >= 0 && px < app.x0.width && py < app.x0.height) {
+            const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
+            const std::size_t i = (std::size_t(py) * std::size_t(app.x0.width) + std::size_t(px)) * 3;
+            float x0[3], eps[3], xt[3];
+            for (int c = 0; c < 3; ++c) {
+                x0[c] = app.x0.data[i + c];
+                eps[c] = ddpm::rng::normal(u.key, i + c);
+                xt[c] = u.sqrt_alpha_bar * x0[c] + u.sqrt_one_minus_alpha_bar * eps[c];
+            }
+            ImGui::BeginTooltip();
+            ImGui::Text("pixel (%d, %d)", px, py);
+            if (ImGui::BeginTable("pixel", 4, ImGuiTableFlags_SizingFixedFit)) {
+                for (const char* h : {"", "R", "G", "B"}) {
+                    ImGui::TableNextColumn();
+                    ImGui::TextDisabled("%s", h);
+                }
+                const std::pair<const char*, const float*> rows[] = {{"x0", x0}, {"eps", eps}, {"x_t", xt}};
+                for (const auto& [name, values] : rows) {
+                    ImGui::TableNextColumn();
+                    ImGui::TextUnformatted(name);
+                    for (int c = 0; c < 3; ++c) {
+                        ImGui::TableNextColumn();
+                        ImGui::Text("%7.3f", values[c]);
+                    }
+                }
+                ImGui::EndTable();
+            }
+            ImGui::TextDisabled("x_t is shown clamped to [-1, 1]");
+            ImGui::EndTooltip();
+        }
+    }
     // Compute x_t for whichever is fewer: the screen pixels shown (zoomed out) or the image's (zoomed in).
     const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
     const ImVec2 p0(origin.x + v.offset.x, origin.y + v.offset.y), end(origin.x + avail.x, origin.y + avail.y);
