@@ -5,11 +5,6 @@
 
 #include "ddpm/embedded.h"
 
-namespace ddpm {
-// Defined by ddpm_embed(ddpm_app assets ...) in app/CMakeLists.txt.
-std::span<const EmbeddedFile> embedded_assets();
-}
-
 namespace {
 void set_image(App& app, ddpm::Image image, std::string source, std::vector<uint8_t> bytes) {
     std::string note;

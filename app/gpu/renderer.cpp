@@ -9,11 +9,6 @@
 #include "ddpm/noise.h"
 #include "ddpm/rng.h"
 
-namespace ddpm {
-// Defined by ddpm_embed(ddpm_gpu shaders ...) in app/CMakeLists.txt.
-std::span<const EmbeddedFile> embedded_shaders();
-}
-
 namespace ddpm::gpu {
 
 std::string shader_file(std::string_view name) {

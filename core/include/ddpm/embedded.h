@@ -12,6 +12,10 @@ struct EmbeddedFile {
     std::size_t size;
 };
 
+// Defined by ddpm_embed() in app/CMakeLists.txt: shaders/*.glsl in ddpm_gpu, assets/*.png in ddpm_app.
+std::span<const EmbeddedFile> embedded_shaders();
+std::span<const EmbeddedFile> embedded_assets();
+
 inline const EmbeddedFile* find_embedded(std::span<const EmbeddedFile> files, std::string_view name) {
     for (const auto& f : files)
         if (name == f.name) return &f;
