@@ -125,6 +125,7 @@ public:
     Status make_folder(const std::string& folder) {
         std::error_code ec;
         fs::path p = fs::path(folder).lexically_normal();
+        if (!p.has_filename() && p.has_parent_path() && p != p.root_path()) p = p.parent_path();   // "frames/" -> "frames"
         std::vector<fs::path> missing;
         for (fs::path q = p; !q.empty() && !fs::exists(q, ec); q = q.parent_path()) {
             missing.push_back(q);
