@@ -170,9 +170,12 @@ void finish_job(App& app, ExportPanel& p) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - p.started).count();
     char took[32];
     std::snprintf(took, sizeof took, " in %.1f s", seconds);
+    // Absolute: the window's working folder is not on screen.
+    std::error_code ec;
+    const fs::path first = fs::absolute(files[0], ec).lexically_normal();
     app.status = files.size() > 2 ? "Exported " + std::to_string(files.size() - 1) + " files to " +
-                                        fs::path(files[0]).parent_path().string() + took
-                                  : "Exported " + files[0] + took + " (with " + fs::path(files.back()).filename().string() + ")";
+                                        first.parent_path().string() + took
+                                  : "Exported " + first.string() + took + " (with " + fs::path(files.back()).filename().string() + ")";
     app.status_is_error = false;
 }
 
