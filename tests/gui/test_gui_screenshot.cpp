@@ -145,7 +145,6 @@ TEST_CASE("Without OpenGL 3.3 the window says so and exits with 1", "[gui]") {
     CHECK(std::count(message.begin(), message.end(), '\n') == 1);   // one clear message
 }
 
-#ifdef DDPM_XDND_DROP
 #include <csignal>
 #include <unistd.h>
 
@@ -194,4 +193,3 @@ TEST_CASE("A photo dropped on the window replaces the cat, and a broken file lea
     CHECK(after_broken == "ddpm-viz - coffee.png");
     CHECK(alive);
 }
-#endif
