@@ -67,7 +67,10 @@ void add_export_command(CLI::App& app, int& exit_code) {
     CLI::App* cmd = app.add_subcommand(
         "export",
         "Write x_t of IMAGE (computed on the CPU) as a frame, sequence, filmstrip, GIF or MP4, or the schedule\n"
-        "as a table or plot. The kind follows --out:\n"
+        "as a table or plot");
+    // The long story goes below the options, so the top-level --help lists the command in one line.
+    cmd->footer(
+        "The kind follows --out:\n"
         "  DIR/          one PNG per t: DIR/NAME_t0000.png (zero-padded to the digits of T)\n"
         "  FILE.png      one t: the frame at full resolution; several: a filmstrip (--plot: the schedule plot)\n"
         "  FILE.gif      an animation (giflib)        FILE.mp4   an H.264 video (needs the ffmpeg command)\n"
