@@ -99,6 +99,8 @@ Result<std::vector<int>> parse_t_list(std::string_view text, int T) {
 
 namespace {
 
+constexpr int64_t kGifMemoryBudget = int64_t(2) << 30;
+
 // A size-limit or a closed ffmpeg pipe must come back from write() as an error, not kill the process.
 void ignore_write_signals() {
     static std::once_flag once;
@@ -143,16 +145,7 @@ public:
 
     // A fresh temporary path beside target, registered for clean-up.
     std::string reserve(const std::string& target) {
-        const fs::path t(target);
-        static std::atomic<unsigned> counter{0};
-        std::string name = ".";
-        name += t.filename().string();
-        name += '.';
-        name += std::to_string(::getpid());
-        name += '-';
-        name += std::to_string(counter++);
-        name += ".tmp";
-        const std::string tmp = (t.has_parent_path() ? t.parent_path() / name : fs::path(name)).string();
+        std::string tmp = temporary_sibling(target);
         std::lock_guard lock(mutex_);
         staged_.push_back({tmp, target});
         return tmp;
@@ -160,29 +153,13 @@ public:
 
     // Thread-safe.
     Status add(const std::string& target, const std::vector<uint8_t>& bytes) {
-        const std::string tmp = reserve(target);
-        const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd < 0) return Error{"could not write " + target + ": " + std::strerror(errno)};
-        std::size_t done = 0;
-        while (done < bytes.size()) {
-            const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) {
-                const int err = n < 0 ? errno : EIO;
-                ::close(fd);
-                return Error{"could not write " + target + ": " + std::strerror(err)};
-            }
-            done += std::size_t(n);
-        }
-        // No fsync: it would cost more than the encoding; the rename still never exposes a partial file.
-        if (::close(fd) != 0) return Error{"could not write " + target + ": " + std::strerror(errno)};
-        return {};
+        return write_new_file(reserve(target), bytes, target);
     }
 
     Status commit() {
         std::lock_guard lock(mutex_);
         for (std::size_t i = 0; i < staged_.size(); ++i) {
-            const auto& [tmp, target] = staged_[i];
+            const auto [tmp, target] = staged_[i];   // a copy: the error below outlives the erase
             // RENAME_NOREPLACE: a file that appeared since the check is still not replaced.
             const int rc = overwrite_ ? ::rename(tmp.c_str(), target.c_str())
                                       : ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE);
@@ -244,10 +221,9 @@ public:
     }
     const std::string& error() const { return error_; }
     void step() {
+        std::lock_guard lock(mutex_);   // counted under the lock, so reports never go backwards
         const int d = ++done_;
-        if (!control_.progress) return;
-        std::lock_guard lock(mutex_);
-        control_.progress(d, total_);
+        if (control_.progress) control_.progress(d, total_);
     }
 
 private:
@@ -261,6 +237,15 @@ private:
 
 Rgb8 frame_at(const Image& x0, const Schedule& s, int t, uint32_t seed, unsigned threads) {
     return to_rgb8(q_sample(x0, s, t, seed, threads));
+}
+
+// Refuses, before any work, a sheet no viewer opens (labels take at most ~120 rows per tile row).
+Status check_sheet(const char* what, int64_t cols, int64_t rows, int64_t tile_w, int64_t tile_h, int64_t gap) {
+    const int64_t sw = cols * (tile_w + gap) + gap, sh = rows * (tile_h + 120 + gap) + gap;
+    if (sw <= kMaxImageSide && sh <= kMaxImageSide && sw * sh <= kMaxImagePixels) return {};
+    return Error{std::string("the ") + what + " would be about " + std::to_string(sw) + "x" + std::to_string(sh) +
+                 " pixels, more than " + std::to_string(kMaxImageSide) + " on a side; use a smaller maximum side" +
+                 (std::string(what) == "filmstrip" ? ", fewer timesteps or more columns" : "")};
 }
 
 Status check_request(const ExportRequest& r, const Schedule& s) {
@@ -277,6 +262,12 @@ Status check_request(const ExportRequest& r, const Schedule& s) {
         return Error{"a single frame needs exactly one t, got " + std::to_string(r.ts.size())};
     if (r.kind == ExportKind::Sequence && (r.name.empty() || r.name.find('/') != std::string::npos))
         return Error{"the file name prefix '" + r.name + "' must be non-empty and without '/'"};
+    if (r.kind == ExportKind::Sequence) {   // one file per t: a repeated t would name one file twice
+        std::vector<int> sorted = r.ts;
+        std::sort(sorted.begin(), sorted.end());
+        if (auto dup = std::adjacent_find(sorted.begin(), sorted.end()); dup != sorted.end())
+            return Error{"t = " + std::to_string(*dup) + " appears twice; a sequence writes one file per t"};
+    }
     if (r.view != "xt" && r.view != "equation") return Error{"the view '" + r.view + "' is neither xt nor equation"};
     if (r.max_side < 0) return Error{"the maximum side must be 0 (full size) or more, got " + std::to_string(r.max_side)};
     if (r.kind == ExportKind::Mp4 && (r.video.fps < 1 || r.video.fps > 240))
@@ -351,7 +342,22 @@ std::string manifest_json(const ExportRequest& r, const std::vector<std::string>
     return m.dump(2) + "\n";
 }
 
+namespace {
+Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportControl& control);
+}
+
 Result<ExportResult> run_export(const ExportRequest& r, const ExportControl& control) {
+    // Staging's destructor removes whatever was written when memory runs out midway.
+    try {
+        return run_export_unguarded(r, control);
+    } catch (const std::bad_alloc&) {
+        return Error{"not enough memory for this export; nothing was written (a smaller maximum side or fewer "
+                     "timesteps needs less)"};
+    }
+}
+
+namespace {
+Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportControl& control) {
     auto schedule = make_schedule(r.params);
     if (!schedule) return Error{schedule.error()};
     const Schedule& s = *schedule;
@@ -369,7 +375,10 @@ Result<ExportResult> run_export(const ExportRequest& r, const ExportControl& con
     if (r.kind == ExportKind::Sequence)
         if (auto st = staging.make_folder(sequence_folder(r)); !st) return Error{st.error};
     const unsigned threads = r.threads ? r.threads : hardware_threads();
-    const Image x0 = export_needs_image(r.kind) ? downsize(r.x0, r.max_side) : Image{};
+    // The input is copied only when --max-side actually shrinks it.
+    const bool shrink = export_needs_image(r.kind) && r.max_side > 0 && std::max(r.x0.width, r.x0.height) > r.max_side;
+    const Image shrunk = shrink ? downsize(r.x0, r.max_side) : Image{};
+    const Image& x0 = shrink ? shrunk : r.x0;
     const int n = int(r.ts.size());
     Progress progress(control, export_needs_image(r.kind) ? n : 1);
     const auto stage = [&](const std::string& target, const std::vector<uint8_t>& bytes) {
@@ -378,6 +387,8 @@ Result<ExportResult> run_export(const ExportRequest& r, const ExportControl& con
 
     switch (r.kind) {
     case ExportKind::Frame: {
+        if (r.view == "equation")
+            if (auto st = check_sheet("equation view", 3, 1, x0.width, x0.height, 200); !st) return Error{st.error};
         Rgb8 frame = frame_at(x0, s, r.ts[0], r.seed, threads);
         if (r.view == "equation")
             frame = render_equation(to_rgb8(x0), to_rgb8(noise_image(x0.width, x0.height, r.seed, kEpsStream, threads)),
@@ -395,13 +406,9 @@ Result<ExportResult> run_export(const ExportRequest& r, const ExportControl& con
         });
         break;
     case ExportKind::Filmstrip: {
-        // Refuse a sheet no viewer opens before computing it (labels take at most ~120 rows).
-        const int64_t cols = r.filmstrip.columns > 0 ? std::min(r.filmstrip.columns, n) : n, rows = (n + cols - 1) / cols;
-        const int64_t gap = r.filmstrip.gap, sw = cols * (x0.width + gap) + gap, sh = rows * (x0.height + 120 + gap) + gap;
-        if (sw > kMaxImageSide || sh > kMaxImageSide || sw * sh > kMaxImagePixels)
-            return Error{"the filmstrip would be about " + std::to_string(sw) + "x" + std::to_string(sh) +
-                         " pixels, more than " + std::to_string(kMaxImageSide) +
-                         " on a side; use fewer timesteps, more columns or a smaller maximum side"};
+        const int64_t cols = r.filmstrip.columns > 0 ? std::min(r.filmstrip.columns, n) : n;
+        if (auto st = check_sheet("filmstrip", cols, (n + cols - 1) / cols, x0.width, x0.height, r.filmstrip.gap); !st)
+            return Error{st.error};
         std::vector<Rgb8> tiles(n);
         for_each_index(n, threads, [&](std::size_t i) {
             if (!progress.keep_going()) return false;
@@ -413,6 +420,11 @@ Result<ExportResult> run_export(const ExportRequest& r, const ExportControl& con
         break;
     }
     case ExportKind::Gif: {
+        // Every frame's palette indices stay in memory until the file is assembled.
+        if (const double bytes = double(n) * x0.width * x0.height; bytes > double(kGifMemoryBudget))
+            return Error{"the GIF would hold " + std::to_string(n) + " frames of " + std::to_string(x0.width) + "x" +
+                         std::to_string(x0.height) + " (" + std::to_string(int64_t(bytes / 1e6)) +
+                         " MB); use a smaller maximum side or fewer timesteps"};
         std::vector<detail::GifFrame> frames(n);
         for_each_index(n, threads, [&](std::size_t i) {
             if (!progress.keep_going()) return false;
@@ -482,5 +494,6 @@ Result<ExportResult> run_export(const ExportRequest& r, const ExportControl& con
     if (auto st = staging.commit(); !st) return Error{st.error};
     return ExportResult{targets};
 }
+}  // namespace
 
 }  // namespace ddpm

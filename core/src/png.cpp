@@ -1,16 +1,17 @@
 #include "ddpm/png.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <zlib.h>
 
-#include <cassert>
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <new>
+#include <stdexcept>
 
 namespace ddpm {
 
@@ -95,16 +96,16 @@ std::vector<uint8_t> encode_png(const Rgb8& img) {
     // and loses almost nothing on it. Filtered photos are mostly short residuals, where Z_RLE
     // (runs only) measured smaller than level 6 and 3-4x faster (bench_export.cpp, assets/*.png);
     // flat synthetic images (plots) stay small because their filtered rows are runs of zeros.
-    deflateInit2(&z, 1, Z_DEFLATED, 15, 9, noisy ? Z_HUFFMAN_ONLY : Z_RLE);
+    if (deflateInit2(&z, 1, Z_DEFLATED, 15, 9, noisy ? Z_HUFFMAN_ONLY : Z_RLE) != Z_OK) throw std::bad_alloc();
     std::vector<uint8_t> idat(deflateBound(&z, uLong(raw.size())));
     z.next_in = const_cast<uint8_t*>(raw.data());
     z.avail_in = uInt(raw.size());
     z.next_out = idat.data();
     z.avail_out = uInt(idat.size());
-    [[maybe_unused]] const int rc = deflate(&z, Z_FINISH);
-    assert(rc == Z_STREAM_END);
+    const int rc = deflate(&z, Z_FINISH);   // deflateBound's room always suffices
     idat.resize(z.total_out);
     deflateEnd(&z);
+    if (rc != Z_STREAM_END) throw std::runtime_error("zlib could not compress the image");
 
     std::vector<uint8_t> out = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     out.reserve(idat.size() + 64);
@@ -113,39 +114,50 @@ std::vector<uint8_t> encode_png(const Rgb8& img) {
     put32(ihdr, uint32_t(img.height));
     ihdr.insert(ihdr.end(), {8, 2, 0, 0, 0});   // 8-bit RGB, deflate, adaptive filters, no interlace
     chunk(out, "IHDR", ihdr.data(), ihdr.size());
-    chunk(out, "IDAT", idat.data(), idat.size());
+    // IDAT in pieces of 1 MiB: chunk lengths stay far below PNG's 2^31 limit.
+    constexpr std::size_t kIdatPiece = std::size_t(1) << 20;
+    for (std::size_t at = 0; at < idat.size(); at += kIdatPiece)
+        chunk(out, "IDAT", idat.data() + at, std::min(kIdatPiece, idat.size() - at));
     chunk(out, "IEND", nullptr, 0);
     return out;
 }
 
-Status write_file_atomic(const std::string& path, const std::vector<uint8_t>& bytes, bool overwrite) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!overwrite && fs::exists(path, ec)) return Error{path + " already exists; pass --force to replace it"};
-    const fs::path target(path);
-    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    std::string tmp = (dir / ".").string();
-    tmp += target.filename().string() + ".tmp-XXXXXX";
-    const int fd = mkstemp(tmp.data());
-    if (fd < 0) return Error{"cannot write in " + dir.string() + ": " + std::strerror(errno)};
-    const auto fail = [&](const std::string& why) {
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        return Error{"could not write " + path + ": " + why};
-    };
+std::string temporary_sibling(const std::string& target) {
+    static std::atomic<unsigned> counter{0};
+    const std::filesystem::path t(target);
+    std::string name = ".";
+    name += t.filename().string();
+    name += '.';
+    name += std::to_string(::getpid());
+    name += '-';
+    name += std::to_string(counter++);
+    name += ".tmp";
+    return (t.has_parent_path() ? t.parent_path() / name : std::filesystem::path(name)).string();
+}
+
+Status write_new_file(const std::string& path, const std::vector<uint8_t>& bytes, const std::string& shown) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0) return Error{"could not write " + shown + ": " + std::strerror(errno)};
     std::size_t done = 0;
-    while (done < bytes.size()) {
+    int err = 0;
+    while (done < bytes.size() && !err) {
         const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return fail(std::strerror(n < 0 ? errno : EIO));
-        done += std::size_t(n);
+        if (n <= 0) err = n < 0 ? errno : EIO;
+        else done += std::size_t(n);
     }
-    // mkstemp makes 0600 files; exports are meant to be shared. (umask cannot be read thread-safely.)
-    ::fchmod(fd, 0644);
-    if (::close(fd) != 0) {
-        ::unlink(tmp.c_str());
-        return Error{"could not write " + path + ": " + std::strerror(errno)};
-    }
+    // No fsync: it would cost more than the encoding; the rename still never exposes a partial file.
+    if (::close(fd) != 0 && !err) err = errno;
+    if (!err) return {};
+    ::unlink(path.c_str());
+    return Error{"could not write " + shown + ": " + std::strerror(err)};
+}
+
+Status write_file_atomic(const std::string& path, const std::vector<uint8_t>& bytes, bool overwrite) {
+    std::error_code ec;
+    if (!overwrite && std::filesystem::exists(path, ec)) return Error{path + " already exists; pass --force to replace it"};
+    const std::string tmp = temporary_sibling(path);
+    if (Status s = write_new_file(tmp, bytes, path); !s) return s;
     // RENAME_NOREPLACE closes the gap between the check above and the rename.
     const int rc = overwrite ? ::rename(tmp.c_str(), path.c_str())
                              : ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE);

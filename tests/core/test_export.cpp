@@ -481,3 +481,35 @@ TEST_CASE("bad requests are errors, not crashes", "[export]") {
     CHECK_THAT(run_export(r).error(), Catch::Contains("No such file or directory"));
     CHECK(listing(dir.path).empty());
 }
+
+TEST_CASE("a sequence refuses a repeated t, and oversized equation views and GIFs are refused up front", "[export]") {
+    test::TempDir dir;
+    auto r = cat_request(ExportKind::Sequence, dir / "frames/", {0, 5, 10, 5});
+    CHECK_THAT(run_export(r).error(), Catch::Contains("t = 5 appears twice"));
+    r = cat_request(ExportKind::Frame, dir / "eq.png", {300});
+    r.view = "equation";
+    r.x0 = noise_image(6000, 50, 1);   // three 6000-wide tiles: more than 16384 across
+    CHECK_THAT(run_export(r).error(), Catch::Contains("the equation view would be about"));
+    r = cat_request(ExportKind::Gif, dir / "a.gif", *parse_t_list("0:1000:1", 1000));
+    r.x0 = noise_image(2048, 1200, 1);   // 1001 frames of 2.5 MB of palette indices each
+    CHECK_THAT(run_export(r).error(), Catch::Contains("the GIF would hold 1001 frames of 2048x1200"));
+    CHECK(listing(dir.path).empty());
+}
+
+TEST_CASE("running out of memory midway is an error with nothing left behind, not an abort", "[export]") {
+    test::TempDir dir;
+    auto r = cat_request(ExportKind::Sequence, dir / "frames/", {100, 200, 300, 400});
+    r.x0 = noise_image(2048, 2048, 3);   // each frame in flight needs ~70 MB
+    const int code = in_child([&] {
+        // Address space for what is mapped now plus 40 MB: the workers' frames cannot fit.
+        long pages = 0;
+        std::ifstream("/proc/self/statm") >> pages;
+        const rlim_t now = rlim_t(pages) * rlim_t(sysconf(_SC_PAGESIZE));
+        rlimit limit{now + (40 << 20), now + (40 << 20)};
+        setrlimit(RLIMIT_AS, &limit);
+        auto result = run_export(r);
+        return result.ok() ? 0 : result.error().find("not enough memory") != std::string::npos ? 1 : 2;
+    });
+    CHECK(code == 1);
+    CHECK(listing(dir.path).empty());
+}

@@ -13,6 +13,12 @@ namespace ddpm {
 
 std::vector<uint8_t> encode_png(const Rgb8& image);
 
+// ".NAME.PID-N.tmp" beside target: a name no other writer uses, hidden from file listings.
+std::string temporary_sibling(const std::string& target);
+// Creates path (which must not exist; mode 0666 less the umask) and writes all bytes; on failure
+// the partial file is removed. `shown` names the file in the error.
+Status write_new_file(const std::string& path, const std::vector<uint8_t>& bytes, const std::string& shown);
+
 // Writes bytes to path through a temporary file in the same folder and a rename, so a failed or
 // interrupted write never leaves a half-written file. Refuses to replace a file unless overwrite.
 Status write_file_atomic(const std::string& path, const std::vector<uint8_t>& bytes, bool overwrite);
