@@ -136,9 +136,14 @@ Result<Schedule> make_schedule(const ScheduleParams& params) {
     s.alpha[0] = s.alpha_bar[0] = s.sqrt_alpha_bar[0] = 1;
     s.snr[0] = s.log_snr[0] = INFINITY;
     s.posterior_mean_coef_x0[0] = 1;
+    // Also summed in logs: a product of subnormals gets stuck (alpha_bar of linear T = 1e5 would stay
+    // at 1e-322 instead of underflowing), and log_snr and sigma stay right where alpha_bar is 0.
+    double log_alpha_bar = 0;
     for (int t = 1; t <= T; ++t) {
-        const double beta = s.beta[t], alpha = 1 - beta;
-        const double ab = s.alpha_bar[t - 1] * alpha, ab_prev = s.alpha_bar[t - 1];
+        const double beta = s.beta[t], alpha = 1 - beta, ab_prev = s.alpha_bar[t - 1];
+        log_alpha_bar += std::log1p(-beta);   // -inf once beta = 1
+        const bool tiny = ab_prev * alpha < 1e-300;
+        const double ab = tiny ? std::exp(log_alpha_bar) : ab_prev * alpha;
         s.alpha[t] = alpha;
         s.alpha_bar[t] = ab;
         s.sqrt_alpha_bar[t] = std::sqrt(ab);
@@ -147,6 +152,11 @@ Result<Schedule> make_schedule(const ScheduleParams& params) {
         s.snr[t] = ab / (1 - ab);
         s.log_snr[t] = std::log(s.snr[t]);
         s.sigma[t] = std::sqrt((1 - ab) / ab);
+        if (tiny) {
+            const double log_one_minus = std::log(-std::expm1(log_alpha_bar));
+            s.log_snr[t] = log_alpha_bar - log_one_minus;
+            s.sigma[t] = std::exp(0.5 * (log_one_minus - log_alpha_bar));
+        }
         if (1 - ab > 0) {
             // Ho et al. 2020, eq. 7
             s.posterior_variance[t] = beta * (1 - ab_prev) / (1 - ab);

@@ -206,3 +206,16 @@ TEST_CASE("JSON: the same columns as arrays plus the parameters", "[schedule]") 
         }
     }
 }
+
+TEST_CASE("long schedules: log_snr and sigma stay exact where alpha_bar underflows", "[schedule]") {
+    ScheduleParams p;
+    p.T = 100000;
+    const Schedule s = *make_schedule(p);
+    // log alpha_bar = sum log(1 - beta_t), about -1011.77 here: far below double's range.
+    double log_ab = 0;
+    for (int t = 1; t <= p.T; ++t) log_ab += std::log(1 - s.beta[t]);
+    CHECK(s.alpha_bar[p.T] == 0.0);                  // underflowed, not stuck at a subnormal
+    CHECK(s.log_snr[p.T] == Approx(log_ab).epsilon(1e-12));
+    CHECK(s.sigma[p.T] == Approx(std::exp(-0.5 * log_ab)).epsilon(1e-10));
+    for (int t = 2; t <= p.T; ++t) REQUIRE(s.log_snr[t] < s.log_snr[t - 1]);   // strictly falling throughout
+}
