@@ -1,6 +1,8 @@
 #include "cli.h"
 
+#include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -80,8 +82,9 @@ void add_schedule_command(CLI::App& app, int& exit_code) {
         }
         std::string format = f->format;
         if (format.empty()) {
-            const auto& o = f->out;
-            format = o.size() >= 5 && o.compare(o.size() - 5, 5, ".json") == 0 ? "json" : "csv";
+            std::string ext = std::filesystem::path(f->out).extension().string();
+            for (char& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));
+            format = ext == ".json" ? "json" : "csv";
         }
         const std::string text = format == "json" ? ddpm::schedule_json(*schedule) : ddpm::schedule_csv(*schedule);
         if (f->out.empty() || f->out == "-") {

@@ -13,9 +13,10 @@ constexpr int kExitFailure = 1;
 // The schedule flags, the same names everywhere: --schedule --T --beta-start --beta-end
 // --cosine-s --max-beta --zero-terminal-snr. Unset betas take the chosen kind's defaults.
 struct ScheduleFlags {
-    std::string kind = "linear";
-    int T = 1000;
-    double beta_start = 0, beta_end = 0, cosine_s = 0.008, max_beta = 0.999;
+    std::string kind = ddpm::schedule_name(ddpm::ScheduleParams{}.kind);
+    int T = ddpm::ScheduleParams{}.T;
+    double beta_start = 0, beta_end = 0;   // unset: the kind's defaults (see params())
+    double cosine_s = ddpm::ScheduleParams{}.cosine_s, max_beta = ddpm::ScheduleParams{}.max_beta;
     bool zero_terminal_snr = false;
     CLI::Option *beta_start_opt = nullptr, *beta_end_opt = nullptr;
 
@@ -27,7 +28,7 @@ struct ScheduleFlags {
 // Prints "ddpm-viz: message" to stderr and returns code.
 int fail(int code, const std::string& message);
 
-// Reads a seed in [0, 2^32); CLI11 would accept negative numbers for uint32_t.
+// --seed, 0 to 2^32 - 1 (CLI11 refuses negative and larger values for uint32_t).
 void add_seed_option(CLI::App& app, uint32_t& seed);
 
 // Subcommands register themselves; their callback stores the process exit code.

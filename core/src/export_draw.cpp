@@ -206,7 +206,7 @@ Rgb8 render_plot(const Schedule& s, const PlotOptions& o) {
         const std::string label = format_number(std::abs(v) < 1e-12 * ys ? 0.0 : v);
         draw_text(img, left - 6 * scale - text_width(label, scale), y - 4 * scale, label, scale, kAxis);
     }
-    const double xs = nice_step(std::max(1, T - 1), 5);
+    const double xs = std::max(1.0, nice_step(std::max(1, T - 1), 5));   // whole timesteps only
     for (double t = xs; t <= T; t += xs) {
         const int x = int(std::lround(px(t)));
         fill_rect(img, x, top, x + 1, top + ph, kGrid);

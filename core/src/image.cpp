@@ -3,6 +3,7 @@
 #include <stb_image.h>
 #include <stb_image_resize.h>
 
+#include <cassert>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -52,7 +53,8 @@ Result<Image> decode_image(const uint8_t* bytes, std::size_t size, const std::st
     int w = 0, h = 0, comp = 0;
     // The header alone first, so a file claiming huge dimensions is refused before any allocation.
     if (!stbi_info_from_memory(bytes, int(size), &w, &h, &comp)) {
-        if (png_header_size(bytes, size, w, h) && int64_t(w) * h > kMaxImagePixels)   // stb says only "unknown type"
+        if (png_header_size(bytes, size, w, h) &&
+            (w > kMaxImageSide || h > kMaxImageSide || int64_t(w) * h > kMaxImagePixels))   // stb says only "unknown type"
             return too_large(name, w, h);
         return Error{name + ": not an image ddpm-viz can read (" + stbi_failure_reason() +
                      "); use PNG, JPEG, BMP, TGA or GIF"};
@@ -63,7 +65,10 @@ Result<Image> decode_image(const uint8_t* bytes, std::size_t size, const std::st
     const bool sixteen = stbi_is_16_bit_from_memory(bytes, int(size));
     void* raw = sixteen ? static_cast<void*>(stbi_load_16_from_memory(bytes, int(size), &w, &h, &comp, 0))
                         : static_cast<void*>(stbi_load_from_memory(bytes, int(size), &w, &h, &comp, 0));
-    if (!raw) return Error{name + ": the image data is damaged or truncated (" + stbi_failure_reason() + ")"};
+    if (!raw) {
+        const std::string why = stbi_failure_reason() ? stbi_failure_reason() : "";
+        return Error{name + ": the image data is damaged or truncated" + (why.empty() ? "" : " (" + why + ")")};
+    }
     std::unique_ptr<void, void (*)(void*)> guard(raw, stbi_image_free);
 
     Image img;
@@ -125,7 +130,9 @@ Image downsize(const Image& image, int max_side) {
     out.width = std::max(1, int(image.width * scale + 0.5));
     out.height = std::max(1, int(image.height * scale + 0.5));
     out.data.resize(std::size_t(out.width) * out.height * 3);
-    stbir_resize_float(image.data.data(), image.width, image.height, 0, out.data.data(), out.width, out.height, 0, 3);
+    [[maybe_unused]] const int ok =
+        stbir_resize_float(image.data.data(), image.width, image.height, 0, out.data.data(), out.width, out.height, 0, 3);
+    assert(ok);   // fails only on bad arguments or no memory for its small work buffer
     return out;
 }
 

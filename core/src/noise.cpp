@@ -87,7 +87,7 @@ Image q_sample(const Image& x0, const Schedule& s, int t, uint32_t seed, unsigne
 Image markov_step(const Image& x_prev, const Schedule& s, int t, uint32_t seed, unsigned threads) {
     assert(t >= 1 && t <= s.T());
     Image out = like(x_prev);
-    axpb_noise(x_prev, float(std::sqrt(1 - s.beta[t])), float(std::sqrt(s.beta[t])), rng::stream_key(seed, uint32_t(t)),
+    axpb_noise(x_prev, float(std::sqrt(s.alpha[t])), float(std::sqrt(s.beta[t])), rng::stream_key(seed, uint32_t(t)),
                out, threads);
     return out;
 }

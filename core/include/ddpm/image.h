@@ -43,7 +43,8 @@ Result<std::vector<uint8_t>> read_file(const std::string& path);
 Rgb8 to_rgb8(const Image& image);
 Image from_rgb8(const Rgb8& rgb);
 
-// Area-averaging downsize so that the longer side is at most max_side (no-op when it fits).
+// Downsizes (stb_image_resize's default filter) so the longer side is at most max_side;
+// returns a copy when it already fits.
 Image downsize(const Image& image, int max_side);
 
 }  // namespace ddpm
