@@ -81,7 +81,7 @@ struct App {
     ddpm::gpu::Renderer renderer;
     std::array<ViewDraw, 3> view_draws;   // this frame's images, drawn in ImGui's render pass
     int view_draw_count = 0;
-    // Zoomed in, the image has fewer pixels than the screen shows: x_t at native size, shown as a texture.
+    // When the image has fewer pixels than its part of the screen: x_t at native size, shown as a texture.
     ddpm::gpu::RenderTarget xt_target;
     ddpm::gpu::XtUniforms xt_target_uniforms;
     bool xt_target_valid = false;         // xt_target holds x_t of the current image for those uniforms

@@ -333,10 +333,17 @@ void draw_xt_canvas(App& app) {
             ImGui::EndTooltip();
         }
     }
-    // Compute x_t for whichever is fewer: the screen pixels shown (zoomed out) or the image's (zoomed in).
+    // Compute x_t for whichever is fewer: the image's pixels (once per t, then shown as a texture)
+    // or the screen pixels the image covers (every frame, view_frag.glsl's nearest neighbour).
     const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
     const ImVec2 p0(origin.x + v.offset.x, origin.y + v.offset.y), end(origin.x + avail.x, origin.y + avail.y);
-    if (v.zoom <= 1) {
+    const ImVec2 p1(p0.x + image.x * v.zoom, p0.y + image.y * v.zoom);
+    const ImVec2 fb = io.DisplayFramebufferScale;
+    const double visible = double(std::max(0.0f, std::min(p1.x, end.x) - std::max(p0.x, origin.x)) * fb.x) *
+                           double(std::max(0.0f, std::min(p1.y, end.y) - std::max(p0.y, origin.y)) * fb.y);
+    if (double(image.x) * double(image.y) >= visible) {
+        app.xt_target.release();   // a full-size x_t of a big image is tens of MB of GPU memory
+        app.xt_target_valid = false;
         draw_view(app, u, p0, v.zoom, origin, end);
         return;
     }
@@ -347,8 +354,7 @@ void draw_xt_canvas(App& app) {
     }
     ImDrawList* draw = ImGui::GetWindowDrawList();
     draw->PushClipRect(origin, end, true);
-    draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(app.xt_target.texture())), p0,
-                   ImVec2(p0.x + image.x * v.zoom, p0.y + image.y * v.zoom));
+    draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(app.xt_target.texture())), p0, p1);
     draw->PopClipRect();
 }
 

@@ -83,9 +83,13 @@ Status Program::load(const std::string& vertex_source, const std::string& fragme
     return {};
 }
 
-RenderTarget::~RenderTarget() {
+RenderTarget::~RenderTarget() { release(); }
+
+void RenderTarget::release() {
     if (framebuffer_) glDeleteFramebuffers(1, &framebuffer_);
     if (texture_) glDeleteTextures(1, &texture_);
+    texture_ = framebuffer_ = 0;
+    width_ = height_ = 0;
 }
 
 void RenderTarget::resize(int width, int height) {

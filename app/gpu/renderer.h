@@ -46,6 +46,8 @@ public:
     RenderTarget(const RenderTarget&) = delete;
     RenderTarget& operator=(const RenderTarget&) = delete;
     void resize(int width, int height);
+    // Frees the GPU memory; the next resize allocates again.
+    void release();
     GLuint texture() const { return texture_; }
     GLuint framebuffer() const { return framebuffer_; }
     int width() const { return width_; }

@@ -189,3 +189,25 @@ TEST_CASE("The on-screen image view shows the same pixels as x_t, nearest neighb
     CHECK(window_pixel(2, 1)[0] == 0);
     CHECK(window_pixel(W - 2, H - 2)[1] == 0);
 }
+
+TEST_CASE("A released render target frees its texture and renders the same x_t after it", "[gpu]") {
+    require_gl();
+    gpu::Renderer renderer;
+    REQUIRE(renderer.init().ok());
+    REQUIRE(renderer.upload(random_image(40, 30, 2)).ok());
+    const auto s = make_schedule(ScheduleParams{});
+    REQUIRE(s.ok());
+    const auto u = gpu::xt_uniforms(*s, 300, 4);
+    gpu::RenderTarget target;
+    renderer.render_xt(target, u);
+    const Rgb8 before = gpu::read_back(target);
+    const GLuint texture = target.texture();
+    REQUIRE(glIsTexture(texture));
+
+    target.release();
+    CHECK_FALSE(glIsTexture(texture));
+    CHECK(target.texture() == 0);
+    CHECK(target.width() == 0);
+    renderer.render_xt(target, u);
+    CHECK(gpu::read_back(target).pixels == before.pixels);
+}
