@@ -27,6 +27,21 @@ std::vector<double> linear_ticks(double lo, double hi, int target) {
     return ticks;
 }
 
+std::vector<double> t_ticks(int t_max, double width, double label_width) {
+    // Labels are centred on their ticks, except the end ones, pushed inside the axis by up to half
+    // a label: 1.5 labels apart keeps even those clear. The step is the next 1, 2 or 5 x 10^k up.
+    const double min_step = double(t_max) * 1.5 * label_width / std::max(width, 1.0);
+    double step = 1;
+    if (min_step > 1) {
+        const double magnitude = std::pow(10.0, std::floor(std::log10(min_step)));
+        step = min_step <= magnitude ? magnitude : min_step <= 2 * magnitude ? 2 * magnitude
+             : min_step <= 5 * magnitude ? 5 * magnitude : 10 * magnitude;
+    }
+    std::vector<double> ticks;
+    for (double v = 0; v <= t_max; v += step) ticks.push_back(v);
+    return ticks;
+}
+
 std::vector<double> log_ticks(double lo, double hi, int max_ticks) {
     std::vector<double> ticks;
     if (!(lo > 0) || !(hi > lo)) return ticks;
@@ -172,8 +187,8 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
         draw->AddText(ImVec2(p0.x - ts.x - 4, sy - ts.y * 0.5f), dim, label.c_str());
     }
     // x ticks: timesteps
-    const auto x_ticks = linear_ticks(0, x_max, std::max(2, int(width / (6 * line))));
-    for (double v : x_ticks) {
+    const float widest = ImGui::CalcTextSize(tick_label(x_max, 1).c_str()).x + ImGui::GetFontSize();
+    for (double v : t_ticks(x_max, width, widest)) {
         const float sx = to_screen(v, y.lo).x;
         draw->AddLine(ImVec2(sx, p0.y), ImVec2(sx, p1.y), grid);
         const std::string label = tick_label(v, 1);
@@ -192,8 +207,10 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
             const float thickness = (s.faint ? 1.0f : 2.0f) * px;
             const std::size_t n = s.values.size(), stride = std::max<std::size_t>(1, n / std::size_t(width));
             points.clear();
+            // A run of one point (log_snr at T = 1, between infinities) is a dot.
             auto flush = [&] {
                 if (points.size() > 1) draw->AddPolyline(points.data(), int(points.size()), color, 0, thickness);
+                if (points.size() == 1) draw->AddCircleFilled(points[0], 1.5f * thickness, color);
                 points.clear();
             };
             for (std::size_t i = 0; i < n; i += (i + stride < n || i + 1 == n) ? stride : n - 1 - i) {

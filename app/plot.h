@@ -13,6 +13,9 @@ namespace plot {
 double nice_step(double span, int target);
 // Multiples of the nice step inside [lo, hi].
 std::vector<double> linear_ticks(double lo, double hi, int target = 5);
+// Whole timesteps 0, step, 2 step, .. <= t_max on an axis `width` pixels wide whose labels are at most
+// label_width pixels (gap included): spaced so that no two labels overlap.
+std::vector<double> t_ticks(int t_max, double width, double label_width);
 // Powers of ten inside [lo, hi] (lo > 0); when that gives fewer than three, 2x and 5x are added.
 // Spans of many decades keep every k-th power so that at most max_ticks remain.
 std::vector<double> log_ticks(double lo, double hi, int max_ticks = 8);

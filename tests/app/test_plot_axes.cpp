@@ -110,3 +110,23 @@ TEST_CASE("The t under the mouse is rounded and clamped to 0..T", "[plot]") {
     CHECK(plot::t_at(1.3, 1000) == 1000);
     CHECK(plot::t_at(1, 7) == 7);
 }
+
+TEST_CASE("Timestep ticks are whole steps whose labels never overlap", "[plot]") {
+    // T = 1: 0 and 1, not 0, 0.2, .. labelled "0 0 0 1 1 1".
+    check_ticks(plot::t_ticks(1, 300, 20), {0, 1});
+    check_ticks(plot::t_ticks(1000, 600, 40), {0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000});
+    // T = 100000 on the narrow log_snr plot: "100000" labels (about 55 px with the gap) on 300 px.
+    const double width = 300, label = 55;
+    const auto ticks = plot::t_ticks(100000, width, label);
+    check_ticks(ticks, {0, 50000, 100000});
+    for (std::size_t i = 1; i < ticks.size(); ++i)
+        CHECK((ticks[i] - ticks[i - 1]) / 100000 * width >= 1.5 * label);
+    // Wide or narrow, every tick is a whole timestep inside 0..T.
+    for (int T : {1, 7, 999, 4000, 100000})
+        for (double w : {120.0, 400.0, 2000.0})
+            for (double t : plot::t_ticks(T, w, 40)) {
+                CHECK(t == std::floor(t));
+                CHECK(t >= 0);
+                CHECK(t <= T);
+            }
+}
