@@ -1,6 +1,7 @@
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -86,7 +87,21 @@ std::string schedule_label(const ddpm::ScheduleParams& p) {
     return std::string(text) + (p.zero_terminal_snr ? " zero-SNR" : "");
 }
 
-// First-use placement relative to the window; "Reset layout" applies it again.
+constexpr const char* kPanels[] = {"Controls", "Image", "Schedule plots"};
+
+// The user's layout (imgui.ini) follows a window resize proportionally, so every panel stays inside
+// the area between the menu bar and the status line (both one frame high).
+void scale_panels(ImVec2 from, ImVec2 to) {
+    const float bar = ImGui::GetFrameHeight();
+    const ImVec2 k(to.x / from.x, std::max(1.0f, to.y - 2 * bar) / std::max(1.0f, from.y - 2 * bar));
+    for (const char* name : kPanels)
+        if (const ImGuiWindow* w = ImGui::FindWindowByName(name)) {
+            ImGui::SetWindowPos(name, ImVec2(std::round(w->Pos.x * k.x), std::round(bar + (w->Pos.y - bar) * k.y)));
+            ImGui::SetWindowSize(name, ImVec2(std::round(w->SizeFull.x * k.x), std::round(w->SizeFull.y * k.y)));
+        }
+}
+
+// First-use placement relative to the window (no imgui.ini yet); "Reset layout" applies it again.
 void place_window(const App& app, ImVec2 pos, ImVec2 size) {
     const ImGuiCond cond = app.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
     ImGui::SetNextWindowPos(pos, cond);
@@ -543,10 +558,13 @@ void draw_status_line(App& app) {
 
 void draw_frame(App& app) {
     app.view_draw_count = 0;
-    // The panels follow the window when it is resized.
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    if (app.display_size.x > 0 && (display.x != app.display_size.x || display.y != app.display_size.y)) app.reset_layout = true;
-    app.display_size = display;
+    // A minimised window reports 0 x 0: keep the layout for when it comes back.
+    if (display.x > 0 && display.y > 0) {
+        if (app.display_size.x > 0 && (display.x != app.display_size.x || display.y != app.display_size.y))
+            scale_panels(app.display_size, display);
+        app.display_size = display;
+    }
     if (app.file_dialog.valid() && app.file_dialog.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
         const std::string path = app.file_dialog.get();
         if (!path.empty()) app.pending_open = path;
