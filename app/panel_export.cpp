@@ -217,10 +217,14 @@ void draw_replace_popup(App& app, ExportPanel& p) {
 
 }  // namespace
 
+void poll_export(App& app) {
+    ExportPanel* p = app.export_panel.get();
+    if (p && p->job.valid() && p->job.wait_for(std::chrono::seconds(0)) == std::future_status::ready) finish_job(app, *p);
+}
+
 void draw_export_panel(App& app) {
     if (!app.export_panel) app.export_panel = std::make_unique<ExportPanel>();
     ExportPanel& p = *app.export_panel;
-    if (p.job.valid() && p.job.wait_for(std::chrono::seconds(0)) == std::future_status::ready) finish_job(app, p);
     if (!ImGui::CollapsingHeader("Export", ImGuiTreeNodeFlags_DefaultOpen)) return;
 
     ExportSettings& s = p.settings;

@@ -48,3 +48,5 @@ struct ExportPanel {
 };
 
 void draw_export_panel(App& app);
+// Reports a finished export in the status line; every frame, whether or not the panel is shown.
+void poll_export(App& app);

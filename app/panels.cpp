@@ -569,6 +569,7 @@ void draw_frame(App& app) {
         const std::string path = app.file_dialog.get();
         if (!path.empty()) app.pending_open = path;
     }
+    poll_export(app);
     // Before the panels, so this frame's layout already fits the new image.
     if (!app.pending_open.empty()) {
         open_image_file(app, app.pending_open);

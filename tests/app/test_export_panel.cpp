@@ -122,3 +122,20 @@ TEST_CASE("the panel's bad settings are one sentence each", "[export]") {
     s.kind = choice_index(ddpm::ExportKind::ScheduleJson);
     CHECK(make_export_request(empty, s).ok());
 }
+
+TEST_CASE("a finished export reaches the status line without the panel being drawn", "[export]") {
+    App app;
+    poll_export(app);   // no panel yet: nothing to report
+    CHECK(app.status.empty());
+    app.export_panel = std::make_unique<ExportPanel>();
+    std::promise<ddpm::Result<ddpm::ExportResult>> worker;
+    app.export_panel->job = worker.get_future();
+    app.status = "Exporting to out.gif ...";
+    poll_export(app);   // still running
+    CHECK(app.status == "Exporting to out.gif ...");
+    worker.set_value(ddpm::Error{"out.gif: No space left on device"});
+    poll_export(app);
+    CHECK(app.status == "Export failed: out.gif: No space left on device");
+    CHECK(app.status_is_error);
+    CHECK_FALSE(app.export_panel->job.valid());
+}
