@@ -88,7 +88,8 @@ void set_t(App& app, int t) { app.t = std::clamp(t, 0, app.schedule.T()); }
 
 void handle_keys(App& app) {
     const ImGuiIO& io = ImGui::GetIO();
-    if (io.WantTextInput) return;
+    // Typing into a field, or a menu or modal ("Replace files?") is open: the keys are theirs.
+    if (io.WantTextInput || ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) return;
     const int step = io.KeyShift ? 10 : 1;
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) set_t(app, app.t - step);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) set_t(app, app.t + step);

@@ -105,7 +105,7 @@ bool open_embedded_image(App& app, const char* name);
 std::vector<const char*> sample_image_names();
 // Builds the schedule from app.edit when it changed: valid -> params/schedule, else schedule_error.
 void apply_schedule_edits(App& app);
-// Keyboard: Left/Right (Shift: 10), Home/End, Space.
+// Keyboard: Left/Right (Shift: 10), Home/End, Space; not while typing or while a popup is open.
 void handle_keys(App& app);
 // Advances t while playing.
 void advance_play(App& app, float seconds);
