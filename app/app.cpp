@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "ddpm/embedded.h"
 
@@ -95,17 +96,19 @@ void handle_keys(App& app) {
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) set_t(app, app.t + step);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home), false)) set_t(app, 0);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End), false)) set_t(app, app.schedule.T());
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) {
-        app.playing = !app.playing;
-        if (app.playing && app.t >= app.schedule.T()) app.t = 0;
-    }
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) toggle_play(app);
+}
+
+void toggle_play(App& app) {
+    app.playing = !app.playing;
+    app.play_carry = 0;
+    app.play_started = app.playing;
+    if (app.playing && app.t >= app.schedule.T()) app.t = 0;
 }
 
 void advance_play(App& app, float seconds) {
-    if (!app.playing) {
-        app.play_carry = 0;
-        return;
-    }
+    // The first frame's time includes the idle wait before Play (up to 0.25 s): the clock starts now.
+    if (!app.playing || std::exchange(app.play_started, false)) return;
     app.play_carry += double(seconds) * app.play_speed;
     const int steps = int(app.play_carry);
     app.play_carry -= steps;

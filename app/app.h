@@ -63,6 +63,7 @@ struct App {
     float play_speed = 250;               // timesteps per second
     bool loop = true;
     double play_carry = 0;                // fraction of a step left from the last frame
+    bool play_started = false;            // play began this frame: its time does not count
     bool log_y = false;
     std::vector<PinnedSchedule> pinned;
     ImageViewState image_view;
@@ -107,7 +108,9 @@ std::vector<const char*> sample_image_names();
 void apply_schedule_edits(App& app);
 // Keyboard: Left/Right (Shift: 10), Home/End, Space; not while typing or while a popup is open.
 void handle_keys(App& app);
-// Advances t while playing.
+// Play or pause; playing from the end starts again at 0.
+void toggle_play(App& app);
+// Advances t while playing by the seconds since the last frame (not on the frame play started).
 void advance_play(App& app, float seconds);
 void set_t(App& app, int t);
 

@@ -164,10 +164,7 @@ void draw_timestep_controls(App& app) {
     if (ImGui::Button("+10")) set_t(app, app.t + 10);
     ImGui::SameLine();
     if (ImGui::Button(">|")) set_t(app, T);
-    if (ImGui::Button(app.playing ? "Pause" : "Play", ImVec2(ImGui::GetFontSize() * 4, 0))) {
-        app.playing = !app.playing;
-        if (app.playing && app.t >= T) app.t = 0;
-    }
+    if (ImGui::Button(app.playing ? "Pause" : "Play", ImVec2(ImGui::GetFontSize() * 4, 0))) toggle_play(app);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     ImGui::SliderFloat("##speed", &app.play_speed, 10, 2000, "%.0f steps/s", ImGuiSliderFlags_Logarithmic);
