@@ -7,14 +7,15 @@
 #include "ddpm/embedded.h"
 
 namespace {
-void set_image(App& app, ddpm::Image image, std::string source, std::vector<uint8_t> bytes) {
+// False when the GPU refused the image; x0 stays.
+bool set_image(App& app, ddpm::Image image, std::string source, std::vector<uint8_t> bytes) {
     std::string note;
     if (ddpm::Status s = app.renderer.upload(image, &note); !s) {
         app.status = source + ": " + s.error;
         app.status_is_error = true;
         // The renderer lost the previous texture only if it failed after replacing it; restore it.
         if (!app.x0.empty()) app.renderer.upload(app.x0, &app.gpu_note);
-        return;
+        return false;
     }
     app.x0 = std::move(image);
     app.image_source = std::move(source);
@@ -25,6 +26,7 @@ void set_image(App& app, ddpm::Image image, std::string source, std::vector<uint
     app.status_is_error = false;
     app.status = "Opened " + app.image_source + " (" + std::to_string(app.x0.width) + "x" +
                  std::to_string(app.x0.height) + ")" + (note.empty() ? "" : "; " + note);
+    return true;
 }
 }  // namespace
 
@@ -52,9 +54,7 @@ bool open_loaded(App& app, ddpm::Result<LoadedImage> loaded) {
         app.status_is_error = true;
         return false;
     }
-    const std::string source = loaded->source;
-    set_image(app, std::move(loaded->image), loaded->source, std::move(loaded->bytes));
-    return app.image_source == source;
+    return set_image(app, std::move(loaded->image), std::move(loaded->source), std::move(loaded->bytes));
 }
 }  // namespace
 
