@@ -118,6 +118,13 @@ Layout layout(const App& app) {
     return {top, bottom, sidebar, std::floor((bottom - top) * 0.6f), display.x};
 }
 
+// "x_t = 0.724 * x0 + 0.690 * eps": the equation with this t's weights, above both views.
+std::string live_equation(const ddpm::gpu::XtUniforms& u) {
+    char text[64];
+    std::snprintf(text, sizeof text, "x_t = %.3f * x0 + %.3f * eps", u.sqrt_alpha_bar, u.sqrt_one_minus_alpha_bar);
+    return text;
+}
+
 void help_marker(const char* text) {
     ImGui::SameLine();
     ImGui::TextDisabled("(?)");
@@ -372,7 +379,7 @@ void draw_xt_canvas(App& app) {
 
 void draw_equation(App& app) {
     const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
-    ImGui::Text("x_t = %.3f * x0 + %.3f * eps", u.sqrt_alpha_bar, u.sqrt_one_minus_alpha_bar);
+    ImGui::TextUnformatted(live_equation(u).c_str());
     ImGui::Spacing();
     if (app.renderer.width() == 0) return;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -470,7 +477,7 @@ void draw_image_view(App& app) {
             ImGui::SameLine();
             ImGui::TextDisabled("%.0f%%  (wheel: zoom, drag: pan)", app.image_view.zoom * 100);
             const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
-            ImGui::Text("t = %d:  x_t = %.3f * x0 + %.3f * eps", app.t, u.sqrt_alpha_bar, u.sqrt_one_minus_alpha_bar);
+            ImGui::Text("t = %d:  %s", app.t, live_equation(u).c_str());
             draw_xt_canvas(app);
         } else {
             draw_equation(app);
