@@ -38,7 +38,10 @@ bool prepare(benchmark::State& state, int n) {
     }
     ddpm::Image x0{n, n, std::vector<float>(std::size_t(n) * n * 3)};
     for (std::size_t i = 0; i < x0.data.size(); ++i) x0.data[i] = float(i % 255) / 127.5f - 1;
-    g.renderer->upload(x0);
+    if (ddpm::Status s = g.renderer->upload(x0); !s) {
+        state.SkipWithError(s.error.c_str());
+        return false;
+    }
     return true;
 }
 
