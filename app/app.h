@@ -5,8 +5,8 @@
 #include <imgui.h>
 
 #include <array>
+#include <atomic>
 #include <cstdint>
-#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,6 +34,12 @@ struct ViewDraw {
     ImVec2 origin;              // image top-left, screen coordinates
     float zoom = 1;             // screen pixels per image pixel
     ImVec2 clip_min, clip_max;  // the part of the screen it may cover
+};
+
+// zenity's answer, shared with the detached thread that waits for it: quitting never waits for the chooser.
+struct FileDialog {
+    std::atomic<bool> done{false};
+    std::string path;   // written before done is set; "" when cancelled
 };
 
 // A schedule kept as faint comparison curves.
@@ -69,7 +75,7 @@ struct App {
     ImageViewState image_view;
     std::string path_field;               // the Open path field (when zenity is not installed)
     std::string pending_open;             // a dropped file, opened after the frame
-    std::future<std::string> file_dialog; // zenity running in the background
+    std::shared_ptr<FileDialog> file_dialog;   // zenity running in the background
     bool show_open_popup = false;
     bool reset_layout = false;            // place the panels as on first use, this frame
     ImVec2 display_size{0, 0};            // the window size of the last frame

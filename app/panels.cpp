@@ -8,7 +8,12 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <csignal>
+#include <fcntl.h>
 #include <random>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 #include "app.h"
@@ -58,24 +63,46 @@ bool has_zenity() {
     return false;
 }
 
-// zenity's chooser in the background, so the window keeps drawing; "" when cancelled.
+// zenity's chooser; "" when cancelled. Its own thread waits for it, and zenity gets SIGTERM when
+// that thread ends (PR_SET_PDEATHSIG), so quitting the window also closes the chooser.
 std::string run_zenity() {
-    FILE* pipe = popen("zenity --file-selection --title='Open an image' "
-                       "--file-filter='Images | *.png *.jpg *.jpeg *.bmp *.tga *.gif' "
-                       "--file-filter='All files | *' 2>/dev/null", "r");
-    if (!pipe) return {};
+    int out[2];
+    if (pipe(out) != 0) return {};
+    const pid_t parent = getpid();
+    const pid_t pid = fork();
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent) _exit(1);   // the window quit before prctl
+        dup2(out[1], STDOUT_FILENO);
+        close(out[0]);
+        close(out[1]);
+        if (const int null = open("/dev/null", O_WRONLY); null >= 0) dup2(null, STDERR_FILENO);
+        execlp("zenity", "zenity", "--file-selection", "--title=Open an image",
+               "--file-filter=Images | *.png *.jpg *.jpeg *.bmp *.tga *.gif", "--file-filter=All files | *", nullptr);
+        _exit(127);
+    }
+    close(out[1]);
     std::string path;
     char buffer[512];
-    while (std::fgets(buffer, sizeof buffer, pipe)) path += buffer;
-    pclose(pipe);
+    for (ssize_t n; pid > 0 && (n = read(out[0], buffer, sizeof buffer)) > 0;) path.append(buffer, std::size_t(n));
+    close(out[0]);
+    if (pid > 0) waitpid(pid, nullptr, 0);
     while (!path.empty() && (path.back() == '\n' || path.back() == '\r')) path.pop_back();
     return path;
 }
 
 void start_open(App& app) {
-    if (app.file_dialog.valid()) return;
-    if (has_zenity()) app.file_dialog = std::async(std::launch::async, run_zenity);
-    else app.show_open_popup = true;
+    if (app.file_dialog) return;
+    if (!has_zenity()) {
+        app.show_open_popup = true;
+        return;
+    }
+    app.file_dialog = std::make_shared<FileDialog>();
+    std::thread([dialog = app.file_dialog] {
+        dialog->path = run_zenity();
+        dialog->done = true;
+        glfwPostEmptyEvent();   // wake the idle window to open it
+    }).detach();
 }
 
 std::string schedule_label(const ddpm::ScheduleParams& p) {
@@ -152,7 +179,7 @@ void draw_image_controls(App& app) {
         ImGui::EndCombo();
     }
     ImGui::SameLine();
-    if (ImGui::Button(app.file_dialog.valid() ? "Opening..." : "Open...")) start_open(app);
+    if (ImGui::Button(app.file_dialog ? "Opening..." : "Open...")) start_open(app);
     ImGui::TextDisabled("or drop an image file on the window");
 }
 
@@ -569,9 +596,9 @@ void draw_frame(App& app) {
             scale_panels(app.display_size, display);
         app.display_size = display;
     }
-    if (app.file_dialog.valid() && app.file_dialog.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
-        const std::string path = app.file_dialog.get();
-        if (!path.empty()) app.pending_open = path;
+    if (app.file_dialog && app.file_dialog->done) {
+        if (!app.file_dialog->path.empty()) app.pending_open = app.file_dialog->path;
+        app.file_dialog.reset();
     }
     poll_export(app);
     // Before the panels, so this frame's layout already fits the new image.
