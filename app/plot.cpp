@@ -223,11 +223,11 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
             }
             flush();
         }
-    // The current t.
-    const float marker_x = to_screen(std::clamp(t, 0, x_max), y.lo).x;
-    draw->AddLine(ImVec2(marker_x, p0.y), ImVec2(marker_x, p1.y), ImGui::GetColorU32(ImGuiCol_Text, 0.8f), 1.5f * px);
     draw->PopClipRect();
     draw->AddRect(p0, p1, grid);
+    // The current t, over the frame and kept inside it, so t = 0 and t = T stay visible.
+    const float marker_x = std::clamp(to_screen(std::clamp(t, 0, x_max), y.lo).x, p0.x + px, p1.x - px);
+    draw->AddLine(ImVec2(marker_x, p0.y), ImVec2(marker_x, p1.y), ImGui::GetColorU32(ImGuiCol_Text, 0.8f), 1.5f * px);
 
     for (std::size_t k = 0; k < legend.size(); ++k) {
         const ImVec2 at = legend_at[k];
