@@ -33,16 +33,16 @@ std::vector<std::string> listing(const fs::path& dir) {
 
 // The binary in a forked child after setup() (limits, user); exit code and stderr.
 test::RunResult run_in_child(const std::vector<std::string>& args, const std::function<void()>& setup,
-                             const std::string& err_file) {
+                             const std::string& err_file, const std::string& exe = DDPM_VIZ_EXE) {
     const pid_t pid = fork();
     if (pid == 0) {
         const int fd = open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);   // before setup drops rights
         dup2(fd, 2);
         setup();
-        std::vector<char*> argv{const_cast<char*>(DDPM_VIZ_EXE)};
+        std::vector<char*> argv{const_cast<char*>(exe.c_str())};
         for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
-        execv(DDPM_VIZ_EXE, argv.data());
+        execv(exe.c_str(), argv.data());
         _exit(127);
     }
     int status = 0;
@@ -222,10 +222,17 @@ TEST_CASE("an unwritable folder and an exceeded file-size limit fail with exit 1
     fs::create_directory(dir / "ro");
     fs::permissions(dir / "ro", fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
                                     fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
-    // Root writes anywhere, so the export runs as nobody.
-    auto r = run_in_child({"export", kCatPath, "--t", "0,500", "--out", dir / "ro/"},
+    // Root writes anywhere, so the export runs as nobody, from copies of the binary and the image
+    // (the build and source trees may sit under a folder nobody cannot enter, such as /root).
+    test::TempDir copies;
+    fs::permissions(copies.path, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    fs::copy_file(DDPM_VIZ_EXE, copies / "ddpm-viz");
+    fs::copy_file(kCatPath, copies / "cat.png");
+    fs::permissions(copies / "ddpm-viz", fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    fs::permissions(copies / "cat.png", fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+    auto r = run_in_child({"export", copies / "cat.png", "--t", "0,500", "--out", dir / "ro/"},
                           [] { if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) _exit(3); },
-                          dir / "err.txt");
+                          dir / "err.txt", copies / "ddpm-viz");
     CHECK(r.code == 1);
     CHECK_THAT(r.err, Catch::StartsWith("ddpm-viz: could not write") && Catch::Contains("Permission denied"));
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
