@@ -165,8 +165,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
                 }
             }
             for (const auto& name : r.plot.curves)
-                if (std::find_if(ddpm::kScheduleColumns.begin() + 1, ddpm::kScheduleColumns.end(),
-                                 [&](const char* n) { return name == n; }) == ddpm::kScheduleColumns.end())
+                if (!ddpm::schedule_column(name))
                     return usage("--curves: '" + name + "' is not a schedule column (see ddpm-viz schedule)");
             if (r.plot.curves.empty()) return usage("--curves needs at least one column name");
         }

@@ -278,8 +278,7 @@ Status check_request(const ExportRequest& r, const Schedule& s) {
         if (r.plot.width < 200 || r.plot.height < 150 || r.plot.width > 8192 || r.plot.height > 8192)
             return Error{"a plot is 200x150 to 8192x8192 pixels"};
         for (const auto& c : r.plot.curves)
-            if (std::find_if(kScheduleColumns.begin() + 1, kScheduleColumns.end(),
-                             [&](const char* n) { return c == n; }) == kScheduleColumns.end())
+            if (!schedule_column(c))
                 return Error{"'" + c + "' is not a schedule column; use one of alpha_bar, sqrt_alpha_bar, snr, log_snr, ..."};
     }
     return {};

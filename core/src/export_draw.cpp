@@ -159,12 +159,6 @@ double nice_step(double range, int count) {
     return 10 * p;
 }
 
-int column_index(const std::string& name) {
-    for (int c = 1; c < int(kScheduleColumns.size()); ++c)
-        if (name == kScheduleColumns[c]) return c;
-    return -1;
-}
-
 }  // namespace
 
 Rgb8 render_plot(const Schedule& s, const PlotOptions& o) {
@@ -187,8 +181,9 @@ Rgb8 render_plot(const Schedule& s, const PlotOptions& o) {
     const int T = s.T();
     double lo = 0, hi = 0;
     for (const auto& name : o.curves) {
-        const int c = column_index(name);
-        if (c < 0) continue;
+        const auto column = schedule_column(name);
+        if (!column) continue;
+        const int c = *column;
         for (int t = 1; t <= T; ++t) {
             const double v = schedule_value(s, c, t);
             if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
@@ -223,8 +218,9 @@ Rgb8 render_plot(const Schedule& s, const PlotOptions& o) {
 
     int legend_y = top + 6 * scale, k = 0;
     for (const auto& name : o.curves) {
-        const int c = column_index(name);
-        if (c < 0) continue;
+        const auto column = schedule_column(name);
+        if (!column) continue;
+        const int c = *column;
         const uint8_t* color = kOthers[k % 5];
         for (const auto& n : kNamed)
             if (name == n.name) color = n.rgb;

@@ -188,6 +188,12 @@ double schedule_value(const Schedule& s, int column, int t) {
     return column == 0 ? double(t) : (*columns[column])[t];
 }
 
+std::optional<int> schedule_column(std::string_view name) {
+    for (int c = 1; c < int(kScheduleColumns.size()); ++c)
+        if (name == kScheduleColumns[c]) return c;
+    return std::nullopt;
+}
+
 std::string schedule_csv(const Schedule& s) {
     std::string out;
     for (std::size_t c = 0; c < kScheduleColumns.size(); ++c) (out += c ? "," : "") += kScheduleColumns[c];

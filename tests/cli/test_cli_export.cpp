@@ -23,13 +23,7 @@ namespace {
 const std::string kCatPath = DDPM_SOURCE_DIR "/assets/chelsea.png";
 const std::string kCat = "'" + kCatPath + "'";
 
-std::vector<std::string> listing(const fs::path& dir) {
-    std::vector<std::string> names;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir, ec)) names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-}
+using test::listing;
 
 // The binary in a forked child after setup() (limits, user); exit code and stderr.
 test::RunResult run_in_child(const std::vector<std::string>& args, const std::function<void()>& setup,

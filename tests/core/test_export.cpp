@@ -39,13 +39,7 @@ ExportRequest cat_request(ExportKind kind, const std::string& out, std::vector<i
     return r;
 }
 
-std::vector<std::string> listing(const fs::path& dir) {
-    std::vector<std::string> names;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir, ec)) names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-}
+using test::listing;
 
 std::vector<uint8_t> bytes_of(const std::string& path) {
     auto b = read_file(path);

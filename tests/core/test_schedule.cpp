@@ -219,3 +219,11 @@ TEST_CASE("long schedules: log_snr and sigma stay exact where alpha_bar underflo
     CHECK(s.sigma[p.T] == Approx(std::exp(-0.5 * log_ab)).epsilon(1e-10));
     for (int t = 2; t <= p.T; ++t) REQUIRE(s.log_snr[t] < s.log_snr[t - 1]);   // strictly falling throughout
 }
+
+TEST_CASE("schedule_column finds value columns by their CSV names", "[schedule]") {
+    CHECK(schedule_column("beta") == 1);
+    CHECK(schedule_column("alpha_bar") == 3);
+    CHECK(schedule_column("posterior_mean_coef_xt") == 11);
+    CHECK_FALSE(schedule_column("t"));
+    CHECK_FALSE(schedule_column("alphabar"));
+}

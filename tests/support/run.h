@@ -2,11 +2,13 @@
 // Runs the real ddpm-viz binary for CLI tests: exit code, stdout and stderr.
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace test {
 
@@ -20,6 +22,15 @@ inline std::string slurp(const std::filesystem::path& p) {
     std::stringstream ss;
     ss << f.rdbuf();
     return ss.str();
+}
+
+// The names in a folder, sorted (empty when it does not exist).
+inline std::vector<std::string> listing(const std::filesystem::path& dir) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 // A fresh empty folder under the system temp dir, removed at scope exit.

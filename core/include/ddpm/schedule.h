@@ -59,6 +59,8 @@ inline constexpr std::array<const char*, 12> kScheduleColumns{
     "log_snr", "sigma", "posterior_variance", "posterior_mean_coef_x0", "posterior_mean_coef_xt"};
 // The value of column c (1..11, as in kScheduleColumns) at t.
 double schedule_value(const Schedule& s, int column, int t);
+// The column number (1..11) of a value column's name, e.g. "alpha_bar" -> 3; none for "t" or unknown names.
+std::optional<int> schedule_column(std::string_view name);
 
 // The table for t = 1..T: CSV with 17 significant digits, or JSON with the parameters.
 std::string schedule_csv(const Schedule& s);
