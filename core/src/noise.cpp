@@ -1,6 +1,7 @@
 #include "ddpm/noise.h"
 
 #include <cassert>
+#include <algorithm>
 #include <cmath>
 
 #include "ddpm/parallel.h"
@@ -76,12 +77,35 @@ Image noise_image(int width, int height, uint32_t seed, uint32_t stream, unsigne
 }
 
 Image q_sample(const Image& x0, const Schedule& s, int t, uint32_t seed, unsigned threads) {
+    Image out;
+    q_sample_into(x0, s, t, seed, out, threads);
+    return out;
+}
+
+void q_sample_into(const Image& x0, const Schedule& s, int t, uint32_t seed, Image& out, unsigned threads) {
     assert(t >= 0 && t <= s.T());
-    if (t == 0) return x0;
-    Image out = like(x0);
+    out.width = x0.width;
+    out.height = x0.height;
+    out.data.resize(x0.data.size());
+    if (t == 0) {
+        std::copy(x0.data.begin(), x0.data.end(), out.data.begin());
+        return;
+    }
     axpb_noise(x0, float(s.sqrt_alpha_bar[t]), float(s.sqrt_one_minus_alpha_bar[t]), rng::stream_key(seed, kEpsStream),
                out, threads);
-    return out;
+}
+
+void q_sample_pixels(const float* x0, float* out, std::size_t first_pixel, std::size_t n_pixels, float signal,
+                     float noise, uint32_t seed) {
+    const uint32_t key = rng::stream_key(seed, kEpsStream);
+    constexpr std::size_t kBlock = 2048;
+    float eps[kBlock];
+    const std::size_t n = n_pixels * 3;
+    for (std::size_t i = 0; i < n; i += kBlock) {
+        const std::size_t m = std::min(kBlock, n - i);
+        rng::fill_normal(key, first_pixel * 3 + i, eps, m);
+        axpby(x0 + i, eps, signal, noise, out + i, m);
+    }
 }
 
 Image markov_step(const Image& x_prev, const Schedule& s, int t, uint32_t seed, unsigned threads) {

@@ -20,6 +20,13 @@ void axpby(const float* x, const float* eps, float a, float b, float* out, std::
 
 // x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) eps(seed); t = 0 returns x0 exactly.
 Image q_sample(const Image& x0, const Schedule& s, int t, uint32_t seed, unsigned threads = 0);
+// The same into `out`, reusing its buffer when it already has x0's size (no allocation per frame).
+void q_sample_into(const Image& x0, const Schedule& s, int t, uint32_t seed, Image& out, unsigned threads = 0);
+// out = signal * x0 + noise * eps for pixels [first_pixel, first_pixel + n_pixels) of an image (3 floats
+// a pixel, x0 and out pointing at that span), eps exactly as q_sample draws it for those pixels: for
+// computing an image by row bands. One thread; the caller splits the work.
+void q_sample_pixels(const float* x0, float* out, std::size_t first_pixel, std::size_t n_pixels, float signal,
+                     float noise, uint32_t seed);
 
 // One Markov step x_t = sqrt(1 - beta_t) x_{t-1} + sqrt(beta_t) eps_t, eps_t from stream t.
 Image markov_step(const Image& x_prev, const Schedule& s, int t, uint32_t seed, unsigned threads = 0);
