@@ -350,11 +350,12 @@ void draw_xt_canvas(App& app) {
         const int py = int(std::floor((io.MousePos.y - origin.y - v.offset.y) / v.zoom));
         if (px >= 0 && py >= 0 && px < app.x0.width && py < app.x0.height) {
             const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
-            const std::size_t i = (std::size_t(py) * std::size_t(app.x0.width) + std::size_t(px)) * 3;
+            const std::size_t pixel = std::size_t(py) * std::size_t(app.x0.width) + std::size_t(px);
+            const ddpm::rng::Normal4 z = ddpm::rng::normal4(u.key, pixel);
             float x0[3], eps[3], xt[3];
             for (int c = 0; c < 3; ++c) {
-                x0[c] = app.x0.data[i + c];
-                eps[c] = ddpm::rng::normal(u.key, i + c);
+                x0[c] = app.x0.data[pixel * 3 + c];
+                eps[c] = z.v[c];
                 xt[c] = u.sqrt_alpha_bar * x0[c] + u.sqrt_one_minus_alpha_bar * eps[c];
             }
             ImGui::BeginTooltip();

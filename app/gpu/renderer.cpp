@@ -189,7 +189,7 @@ void Renderer::use_program(GLuint program) {
 void Renderer::set_xt_uniforms(GLuint program, const XtUniforms& u) {
     glUniform1f(glGetUniformLocation(program, "sqrt_alpha_bar"), u.sqrt_alpha_bar);
     glUniform1f(glGetUniformLocation(program, "sqrt_one_minus_alpha_bar"), u.sqrt_one_minus_alpha_bar);
-    glUniform1ui(glGetUniformLocation(program, "key"), u.key);
+    glUniform2ui(glGetUniformLocation(program, "key"), u.key[0], u.key[1]);
 }
 
 void Renderer::begin_pass(RenderTarget& target, GLuint program) {

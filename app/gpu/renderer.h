@@ -10,6 +10,7 @@
 
 #include "ddpm/image.h"
 #include "ddpm/result.h"
+#include "ddpm/rng.h"
 #include "ddpm/schedule.h"
 
 namespace ddpm::gpu {
@@ -61,7 +62,7 @@ private:
 // The uniforms of one x_t: x_t = sqrt_alpha_bar * x0 + sqrt_one_minus_alpha_bar * eps(key).
 struct XtUniforms {
     float sqrt_alpha_bar = 1, sqrt_one_minus_alpha_bar = 0;
-    uint32_t key = 0;
+    rng::Key key{0, 0};   // rng::stream_key(seed, kEpsStream)
     bool operator==(const XtUniforms&) const = default;
 };
 XtUniforms xt_uniforms(const Schedule& schedule, int t, uint32_t seed);

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ddpm/export.h"
+#include "ddpm/rng.h"
 #include "ddpm/noise.h"
 #include "ddpm/parallel.h"
 #include "ddpm/png.h"
@@ -302,6 +303,7 @@ std::string manifest_json(const ExportRequest& r, const std::vector<std::string>
     using json = nlohmann::ordered_json;
     json m;
     m["ddpm_viz_version"] = DDPM_VERSION;
+    m["noise_generator"] = {{"name", "philox4x32-10"}, {"version", rng::kVersion}};
     m["kind"] = export_kind_name(r.kind);
     json names = json::array();
     for (const auto& f : files) names.push_back(fs::path(f).filename().string());

@@ -43,7 +43,7 @@ Agreement compare(const Rgb8& a, const Rgb8& b) {
 Image random_image(int width, int height, uint32_t seed) {
     Image image{width, height, std::vector<float>(std::size_t(width) * height * 3)};
     for (std::size_t i = 0; i < image.data.size(); ++i)
-        image.data[i] = from_u8(uint8_t(rng::mix32(uint32_t(i) + seed) >> 24));
+        image.data[i] = from_u8(uint8_t(rng::bits({seed, 0xffffu}, i)[0] >> 24));
     return image;
 }
 
