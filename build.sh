@@ -10,7 +10,7 @@ packages=(cmake g++ make pkg-config libimgui-dev libglfw3-dev python3-glad libst
           nlohmann-json3-dev libgif-dev zlib1g-dev libbenchmark-dev libegl-dev libegl-mesa0 libgl1-mesa-dri
           libx11-dev xvfb xauth)
 # The tests also encode an MP4, which needs the ffmpeg command (optional for running ddpm-viz).
-[ "${1:-run}" = test ] && packages+=(ffmpeg)
+[ "${1:-run}" = test ] && packages+=(ffmpeg python3-numpy)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

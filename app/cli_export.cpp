@@ -35,8 +35,10 @@ ddpm::Result<ddpm::ExportKind> kind_for_out(const std::string& out, std::size_t 
     if (ext == ".mp4") return ExportKind::Mp4;
     if (ext == ".csv") return ExportKind::ScheduleCsv;
     if (ext == ".json") return ExportKind::ScheduleJson;
+    if (ext == ".npy") return ExportKind::Npy;
     return ddpm::Error{"--out " + out +
-                       ": use a folder ending in / (PNG sequence), FILE.png, FILE.gif, FILE.mp4, FILE.csv or FILE.json"};
+                       ": use a folder ending in / (PNG sequence), FILE.png, FILE.gif, FILE.mp4, FILE.npy, FILE.csv or "
+                       "FILE.json"};
 }
 
 // "37/200 frames, about 4 s left" on one updating line; only called when stderr is a terminal.
@@ -66,14 +68,16 @@ void add_export_command(CLI::App& app, int& exit_code) {
     auto f = std::make_shared<Flags>();
     CLI::App* cmd = app.add_subcommand(
         "export",
-        "Write x_t of IMAGE (computed on the CPU) as a frame, sequence, filmstrip, GIF or MP4, or the schedule\n"
-        "as a table or plot");
+        "Write x_t of IMAGE (computed on the CPU) as a frame, sequence, filmstrip, GIF, MP4 or .npy, or the\n"
+        "schedule as a table or plot");
     // The long story goes below the options, so the top-level --help lists the command in one line.
     cmd->footer(
         "The kind follows --out:\n"
         "  DIR/          one PNG per t: DIR/NAME_t0000.png (zero-padded to the digits of T)\n"
         "  FILE.png      one t: the frame at full resolution; several: a filmstrip (--plot: the schedule plot)\n"
         "  FILE.gif      an animation (giflib)        FILE.mp4   an H.264 video (needs the ffmpeg command)\n"
+        "  FILE.npy      x_t as float32, unclamped, x0 = pixel / 127.5 - 1: shape (H, W, 3), or (N, H, W, 3)\n"
+        "                for N timesteps in the order given (numpy.load reads it)\n"
         "  FILE.csv|json the schedule table, as `ddpm-viz schedule` prints it\n"
         "Each export also writes FILE.manifest.json (DIR/NAME.manifest.json) with what reproduces it.\n"
         "Files appear only when the whole export succeeded; existing files are kept unless --force.\n"
@@ -84,6 +88,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
         "  ddpm-viz export cat.png --t 0,50,100,250,500,1000 --labels alpha_bar --out strip.png\n"
         "  ddpm-viz export cat.png --t 0:1000:10 --max-side 256 --fps 20 --out noise.gif\n"
         "  ddpm-viz export cat.png --t 0:1000:5 --schedule cosine --out noise.mp4\n"
+        "  ddpm-viz export cat.png --t 0,250,500 --out xt.npy\n"
         "  ddpm-viz export --schedule cosine --out cosine.csv\n"
         "  ddpm-viz export --plot --curves alpha_bar,snr --t 300 --out alpha_bar.png");
     cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF); not needed for .csv, .json or --plot")
@@ -92,7 +97,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--t", f->t, "Timesteps: a number (500), a list (0,10,100,1000) or START:STOP:STEP (0:1000:25, inclusive)")
         ->type_name("T|LIST|RANGE");
     add_seed_option(*cmd, f->seed);
-    cmd->add_option("--out", f->out, "Output: DIR/, FILE.png, FILE.gif, FILE.mp4, FILE.csv or FILE.json")
+    cmd->add_option("--out", f->out, "Output: DIR/, FILE.png, FILE.gif, FILE.mp4, FILE.npy, FILE.csv or FILE.json")
         ->type_name("PATH");
     cmd->add_flag("--force", f->force, "Replace existing files");
     cmd->add_option("--max-side", f->max_side, "Downsize the input so its longer side is at most N pixels (0: full size)")

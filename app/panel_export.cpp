@@ -20,6 +20,7 @@ const std::vector<ExportChoice>& export_choices() {
         {ExportKind::Filmstrip, "Filmstrip with labels (PNG)"},
         {ExportKind::Gif, "Animation (GIF)"},
         {ExportKind::Mp4, "Video (MP4, needs ffmpeg)"},
+        {ExportKind::Npy, "x_t as floats (NumPy .npy)"},
         {ExportKind::Plot, "Schedule plot (PNG)"},
         {ExportKind::Plot, "log SNR plot (PNG)", true},
         {ExportKind::ScheduleCsv, "Schedule table (CSV)"},
@@ -44,7 +45,8 @@ std::string image_stem(const App& app) {
 }
 
 bool uses_t_list(ExportKind k) {
-    return k == ExportKind::Sequence || k == ExportKind::Filmstrip || k == ExportKind::Gif || k == ExportKind::Mp4;
+    return k == ExportKind::Sequence || k == ExportKind::Filmstrip || k == ExportKind::Gif || k == ExportKind::Mp4 ||
+           k == ExportKind::Npy;
 }
 
 }  // namespace
@@ -73,6 +75,7 @@ std::string default_export_out(const App& app, const ExportSettings& s) {
     case ExportKind::Filmstrip: return stem + "_filmstrip.png";
     case ExportKind::Gif: return stem + "_noising.gif";
     case ExportKind::Mp4: return stem + "_noising.mp4";
+    case ExportKind::Npy: return stem + "_xt.npy";
     case ExportKind::Plot: return c.log_snr_plot ? "log_snr_plot.png" : "schedule_plot.png";
     case ExportKind::ScheduleCsv: return std::string("schedule_") + ddpm::schedule_name(app.params.kind) + ".csv";
     case ExportKind::ScheduleJson: return std::string("schedule_") + ddpm::schedule_name(app.params.kind) + ".json";

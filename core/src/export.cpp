@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
@@ -34,7 +35,7 @@ const char* export_kind_name(ExportKind kind) {
 
 bool export_needs_image(ExportKind kind) {
     return kind == ExportKind::Frame || kind == ExportKind::Sequence || kind == ExportKind::Filmstrip ||
-           kind == ExportKind::Gif || kind == ExportKind::Mp4;
+           kind == ExportKind::Gif || kind == ExportKind::Mp4 || kind == ExportKind::Npy;
 }
 
 uint64_t fnv1a64(const uint8_t* data, std::size_t size) {
@@ -101,6 +102,8 @@ Result<std::vector<int>> parse_t_list(std::string_view text, int T) {
 namespace {
 
 constexpr int64_t kGifMemoryBudget = int64_t(2) << 30;
+// A .npy file is assembled in memory before it is renamed into place.
+constexpr int64_t kNpyMemoryBudget = int64_t(4) << 30;
 
 // A size-limit or a closed ffmpeg pipe must come back from write() as an error, not kill the process.
 void ignore_write_signals() {
@@ -357,6 +360,20 @@ Result<ExportResult> run_export(const ExportRequest& r, const ExportControl& con
     }
 }
 
+std::vector<uint8_t> npy_header(const std::vector<std::size_t>& shape) {
+    std::string dims;
+    for (std::size_t d : shape) dims += std::to_string(d) + ", ";
+    dims.resize(dims.size() - (shape.size() == 1 ? 1 : 2));   // (3,) for one dimension, (2, 3) for more
+    std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
+    const std::size_t unpadded = 10 + dict.size() + 1;   // magic, version, length, dict, '\n'
+    dict.append((64 - unpadded % 64) % 64, ' ');
+    dict += '\n';
+    std::string out = "\x93NUMPY";
+    out += {'\x01', '\x00', char(dict.size() & 0xff), char(dict.size() >> 8)};
+    out += dict;
+    return {out.begin(), out.end()};
+}
+
 namespace {
 Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportControl& control) {
     auto schedule = make_schedule(r.params);
@@ -471,6 +488,29 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         } else {
             video->abort();
         }
+        break;
+    }
+    case ExportKind::Npy: {
+        // x_t unclamped, shape (H, W, 3) for one t and (N, H, W, 3) for several, in the order given.
+        const std::size_t frame_bytes = x0.data.size() * sizeof(float);
+        if (double(frame_bytes) * n > double(kNpyMemoryBudget))
+            return Error{"the .npy file would hold " + std::to_string(n) + " frames of " + std::to_string(x0.width) +
+                         "x" + std::to_string(x0.height) + " floats (" +
+                         std::to_string(int64_t(double(frame_bytes) * n / 1e6)) +
+                         " MB); use a smaller maximum side or fewer timesteps"};
+        std::vector<std::size_t> shape{std::size_t(x0.height), std::size_t(x0.width), 3};
+        if (n > 1) shape.insert(shape.begin(), std::size_t(n));
+        std::vector<uint8_t> bytes = npy_header(shape);
+        const std::size_t header = bytes.size();
+        bytes.resize(header + frame_bytes * std::size_t(n));
+        static_assert(std::endian::native == std::endian::little, "the .npy writer assumes a little-endian host");
+        Image xt;
+        for (int i = 0; i < n && progress.keep_going(); ++i) {
+            q_sample_into(x0, s, r.ts[i], r.seed, xt, threads);
+            std::memcpy(bytes.data() + header + frame_bytes * std::size_t(i), xt.data.data(), frame_bytes);
+            progress.step();
+        }
+        if (progress.keep_going()) stage(r.out, bytes);
         break;
     }
     case ExportKind::ScheduleCsv:

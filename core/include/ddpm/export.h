@@ -15,13 +15,13 @@
 
 namespace ddpm {
 
-enum class ExportKind { Frame, Sequence, Filmstrip, Gif, Mp4, ScheduleCsv, ScheduleJson, Plot };
+enum class ExportKind { Frame, Sequence, Filmstrip, Gif, Mp4, ScheduleCsv, ScheduleJson, Plot, Npy };
 
 struct ExportKindName {
     ExportKind kind;
     const char* name;   // manifest "kind", UI label
 };
-inline constexpr std::array<ExportKindName, 8> kExportKinds{{
+inline constexpr std::array<ExportKindName, 9> kExportKinds{{
     {ExportKind::Frame, "frame"},
     {ExportKind::Sequence, "sequence"},
     {ExportKind::Filmstrip, "filmstrip"},
@@ -30,6 +30,7 @@ inline constexpr std::array<ExportKindName, 8> kExportKinds{{
     {ExportKind::ScheduleCsv, "schedule-csv"},
     {ExportKind::ScheduleJson, "schedule-json"},
     {ExportKind::Plot, "plot"},
+    {ExportKind::Npy, "npy"},
 }};
 const char* export_kind_name(ExportKind kind);
 // Kinds that noise the input image (the others only need the schedule).
@@ -118,6 +119,9 @@ Rgb8 render_plot(const Schedule& s, const PlotOptions& options);
 // Median-cut palette per frame and Floyd-Steinberg dithering; frames must share one size.
 Result<std::vector<uint8_t>> encode_gif(const std::vector<Rgb8>& frames, const GifOptions& options,
                                         unsigned threads = 0);
+// NumPy .npy version 1.0, '<f4', C order, of the given shape: the header (padded so the data
+// starts at a multiple of 64 bytes, as numpy writes it) followed by the floats' bytes.
+std::vector<uint8_t> npy_header(const std::vector<std::size_t>& shape);
 std::string manifest_json(const ExportRequest& request, const std::vector<std::string>& files);
 // Draws ASCII text with stb_easy_font's glyphs, each glyph pixel a scale x scale block.
 void draw_text(Rgb8& image, int x, int y, const std::string& text, int scale, const uint8_t rgb[3]);
