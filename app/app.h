@@ -13,6 +13,7 @@
 
 #include "ddpm/image.h"
 #include "ddpm/result.h"
+#include "ddpm/sampling.h"
 #include "ddpm/schedule.h"
 #include "panel_export.h"
 #include "renderer.h"
@@ -72,6 +73,8 @@ struct App {
     bool play_started = false;            // play began this frame: its time does not count
     bool log_y = false;
     std::vector<PinnedSchedule> pinned;
+    ddpm::SamplingParams sampling;        // steps 0: no sampling subset
+    std::vector<int> sampling_ts;         // its t list, noisiest first (marked on the plots)
     ImageViewState image_view;
     std::string path_field;               // the Open path field (when zenity is not installed)
     std::string pending_open;             // a dropped file, opened after the frame
@@ -119,6 +122,11 @@ void toggle_play(App& app);
 // Advances t while playing by the seconds since the last frame (not on the frame play started).
 void advance_play(App& app, float seconds);
 void set_t(App& app, int t);
+
+// Reads a diffusers scheduler_config.json into the schedule widgets; errors go to the status line.
+bool open_scheduler_config(App& app, const std::string& path);
+// The Schedule section (app/views/schedule_controls.cpp).
+void draw_schedule_controls_view(App& app);
 
 // Panels.
 void draw_menu_bar(App& app);

@@ -140,6 +140,9 @@ int run_gui(const GuiOptions& options) {
     } else {
         app.params = app.edit = options.params;
         app.schedule = std::move(*schedule);
+        app.sampling = options.sampling;
+        if (app.sampling.steps > 0)
+            if (auto ts = ddpm::sampling_timesteps(app.schedule.T(), app.sampling)) app.sampling_ts = *ts;
         app.t = options.t.value_or(default_t(app.schedule));
         app.seed = options.seed;
         app.view = options.view;

@@ -4,11 +4,13 @@
 #include <optional>
 #include <string>
 
+#include "ddpm/sampling.h"
 #include "ddpm/schedule.h"
 
 struct GuiOptions {
     std::string image_path;            // empty: the embedded chelsea.png
     ddpm::ScheduleParams params;
+    ddpm::SamplingParams sampling;   // --sampling-steps: marked on the plots
     std::optional<int> t;              // unset: the GUI's default
     uint32_t seed = 0;
     std::string view = "xt";           // "xt" or "equation"

@@ -58,9 +58,11 @@ static int run(int argc, char** argv) {
     }
     if (!app.get_subcommands().empty()) return exit_code;
 
-    auto params = schedule.params();
-    if (!params) return fail(kExitUsage, params.error());
-    gui.params = *params;
+    auto resolved = schedule.resolve();
+    if (!resolved) return fail(kExitUsage, resolved.error());
+    for (const auto& w : resolved->warnings) std::cerr << "ddpm-viz: warning: " << w << "\n";
+    gui.params = resolved->params;
+    gui.sampling = resolved->sampling;
     if (t >= 0) gui.t = t;
     else if (app.count("--t")) return fail(kExitUsage, "--t must be 0 or more, got " + std::to_string(t));
     if (!gui.render.empty()) return run_render(gui);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <csignal>
 #include <fcntl.h>
 #include <random>
@@ -105,14 +106,7 @@ void start_open(App& app) {
     }).detach();
 }
 
-std::string schedule_label(const ddpm::ScheduleParams& p) {
-    char text[128];
-    if (p.kind == ddpm::ScheduleKind::Cosine)
-        std::snprintf(text, sizeof text, "cosine s=%g T=%d", p.cosine_s, p.T);
-    else
-        std::snprintf(text, sizeof text, "%s %g..%g T=%d", ddpm::schedule_name(p.kind), p.beta_start, p.beta_end, p.T);
-    return std::string(text) + (p.zero_terminal_snr ? " zero-SNR" : "");
-}
+using ddpm::schedule_label;
 
 constexpr const char* kPanels[] = {"Controls", "Image", "Schedule plots"};
 
@@ -150,18 +144,6 @@ std::string live_equation(const ddpm::gpu::XtUniforms& u) {
     char text[64];
     std::snprintf(text, sizeof text, "x_t = %.3f * x0 + %.3f * eps", u.sqrt_alpha_bar, u.sqrt_one_minus_alpha_bar);
     return text;
-}
-
-void help_marker(const char* text) {
-    ImGui::SameLine();
-    ImGui::TextDisabled("(?)");
-    if (ImGui::IsItemHovered()) {
-        ImGui::BeginTooltip();
-        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
-        ImGui::TextUnformatted(text);
-        ImGui::PopTextWrapPos();
-        ImGui::EndTooltip();
-    }
 }
 
 void draw_image_controls(App& app) {
@@ -215,67 +197,7 @@ void draw_timestep_controls(App& app) {
     if (ImGui::Button("New seed")) app.seed = std::random_device{}();
 }
 
-void draw_schedule_controls(App& app) {
-    struct Preset {
-        const char* label;
-        const char* tip;
-        ddpm::ScheduleParams params;
-    };
-    ddpm::ScheduleParams sd = ddpm::default_params(ddpm::ScheduleKind::ScaledLinear);
-    sd.beta_start = 0.00085, sd.beta_end = 0.012;
-    ddpm::ScheduleParams sd_zero = sd;
-    sd_zero.zero_terminal_snr = true;
-    const Preset presets[] = {
-        {"DDPM", "Ho et al. 2020: linear 1e-4..0.02, T = 1000", ddpm::ScheduleParams{}},
-        {"iDDPM", "Nichol & Dhariwal 2021: cosine, s = 0.008", ddpm::default_params(ddpm::ScheduleKind::Cosine)},
-        {"SD", "Stable Diffusion: scaled-linear 0.00085..0.012, T = 1000", sd},
-        {"SD zero-SNR", "Stable Diffusion rescaled to zero terminal SNR (Lin et al. 2023)", sd_zero},
-    };
-    for (const auto& p : presets) {
-        if (&p != presets) ImGui::SameLine();
-        if (ImGui::Button(p.label)) app.edit = p.params;
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", p.tip);
-    }
-    ImGui::SameLine();
-    if (ImGui::Button("Reset")) app.edit = ddpm::ScheduleParams{};
-
-    const float width = ImGui::GetFontSize() * 11;
-    ImGui::SetNextItemWidth(width);
-    if (ImGui::BeginCombo("schedule", ddpm::schedule_name(app.edit.kind))) {
-        for (const auto& k : ddpm::kScheduleKinds)
-            if (ImGui::Selectable(k.name, k.kind == app.edit.kind) && k.kind != app.edit.kind) {
-                ddpm::ScheduleParams p = ddpm::default_params(k.kind);
-                p.T = app.edit.T;
-                p.zero_terminal_snr = app.edit.zero_terminal_snr;
-                app.edit = p;
-            }
-        ImGui::EndCombo();
-    }
-    const auto log_slider = ImGuiSliderFlags_Logarithmic;
-    if (app.edit.kind == ddpm::ScheduleKind::Cosine) {
-        const double s_min = 1e-4, s_max = 0.5, b_min = 0.5, b_max = 0.9999;
-        ImGui::SetNextItemWidth(width);
-        ImGui::SliderScalar("cosine_s", ImGuiDataType_Double, &app.edit.cosine_s, &s_min, &s_max, "%.4g", log_slider);
-        ImGui::SetNextItemWidth(width);
-        ImGui::SliderScalar("max_beta", ImGuiDataType_Double, &app.edit.max_beta, &b_min, &b_max, "%.4g");
-    } else {
-        const double lo = 1e-6, hi = 0.999;
-        ImGui::SetNextItemWidth(width);
-        ImGui::SliderScalar("beta_start", ImGuiDataType_Double, &app.edit.beta_start, &lo, &hi, "%.5g", log_slider);
-        ImGui::SetNextItemWidth(width);
-        ImGui::SliderScalar("beta_end", ImGuiDataType_Double, &app.edit.beta_end, &lo, &hi, "%.5g", log_slider);
-    }
-    ImGui::SetNextItemWidth(width);
-    ImGui::InputInt("T", &app.edit.T, 10, 100);
-    ImGui::Checkbox("zero terminal SNR", &app.edit.zero_terminal_snr);
-    help_marker("Rescales the schedule so that alpha_bar_T = 0: the last step is pure noise (Lin et al. 2023).");
-    if (!app.schedule_error.empty()) {
-        ImGui::PushTextWrapPos(0);
-        ImGui::TextColored(ImVec4(1, 0.4f, 0.35f, 1), "%s", app.schedule_error.c_str());
-        ImGui::TextDisabled("Still showing: %s", schedule_label(app.params).c_str());
-        ImGui::PopTextWrapPos();
-    }
-}
+void draw_schedule_controls(App& app) { draw_schedule_controls_view(app); }
 
 void draw_numbers(App& app) {
     const auto& s = app.schedule;
@@ -294,6 +216,10 @@ void draw_numbers(App& app) {
     row("sqrt_one_minus_alpha_bar_t", "%.6g", s.sqrt_one_minus_alpha_bar[t]);
     row("SNR (dB)", "%.2f", 10 * std::log10(s.snr[t]));
     row("sigma_t", "%.6g", s.sigma[t]);
+    if (ddpm::schedule_info(s.params.kind).family != ddpm::ScheduleFamily::VP) {
+        row("signal_t", "%.6g", s.signal[t]);
+        row("noise_t", "%.6g", s.noise[t]);
+    }
     ImGui::EndTable();
 }
 
@@ -545,8 +471,9 @@ void draw_plots(App& app) {
         for (std::size_t p = 0; p < app.pinned.size(); ++p) {
             const auto& pin = app.pinned[p];
             const auto c = columns(pin.schedule);
-            for (int k = 0; k < 4; ++k) main.push_back({pin.name, pin.name + ": " + names[k], c[std::size_t(k)], pin_colors[p], true});
-            snr.push_back({pin.name, pin.name + ": log_snr", pin.schedule.log_snr, pin_colors[p], true});
+            const int dash = int(p % 3) + 1;   // dashed, dotted, dash-dot: apart in grey print too
+            for (int k = 0; k < 4; ++k) main.push_back({pin.name, pin.name + ": " + names[k], c[std::size_t(k)], pin_colors[p], true, dash});
+            snr.push_back({pin.name, pin.name + ": log_snr", pin.schedule.log_snr, pin_colors[p], true, dash});
         }
         const auto c = columns(app.schedule);
         for (int k = 0; k < 4; ++k) main.push_back({names[k], "", c[std::size_t(k)], colors[k], false});
@@ -555,9 +482,9 @@ void draw_plots(App& app) {
         const ImVec2 avail = ImGui::GetContentRegionAvail();
         const float spacing = ImGui::GetStyle().ItemSpacing.x;
         const float w0 = std::floor((avail.x - spacing) * 0.6f);
-        plot::plot("schedule", main, app.schedule.T(), app.t, app.log_y, ImVec2(w0, avail.y));
+        plot::plot("schedule", main, app.schedule.T(), app.t, app.log_y, ImVec2(w0, avail.y), app.sampling_ts);
         ImGui::SameLine();
-        plot::plot("log_snr", snr, app.schedule.T(), app.t, false, ImVec2(avail.x - w0 - spacing, avail.y));
+        plot::plot("log_snr", snr, app.schedule.T(), app.t, false, ImVec2(avail.x - w0 - spacing, avail.y), app.sampling_ts);
     }
     ImGui::End();
 }
@@ -604,7 +531,9 @@ void draw_frame(App& app) {
     poll_export(app);
     // Before the panels, so this frame's layout already fits the new image.
     if (!app.pending_open.empty()) {
-        open_image_file(app, app.pending_open);
+        std::string ext = std::filesystem::path(app.pending_open).extension().string();
+        if (ext == ".json" || ext == ".JSON") open_scheduler_config(app, app.pending_open);   // a diffusers scheduler config
+        else open_image_file(app, app.pending_open);
         app.pending_open.clear();
     }
     handle_keys(app);
