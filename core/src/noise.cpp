@@ -47,7 +47,7 @@ typedef float F8 __attribute__((vector_size(32)));
 
 [[gnu::always_inline]] inline F8 log_uniform8(U8 w) {
     const I8 high = w >= (1u << 24);
-    const U8 n_int = high ? w >> 8 : (w | U8(w == 0u) & 1u);
+    const U8 n_int = high ? w >> 8 : (w | (U8(w == 0u) & 1u));
     const U8 nb = U8(to_float(I8(n_int)));
     I8 e = I8(nb >> 23) - 127 - (high ? I8{} + 24 : I8{} + 32);
     F8 m = F8((nb & 0x007fffffu) | 0x3f800000u);
