@@ -58,7 +58,7 @@ TEST_CASE("stats writes t, kl_prior, mean_xt, sd_xt for t = 1..T, equal to the f
     CHECK_THAT(r.err, Catch::Contains("x_T is far from the prior"));
 }
 
-TEST_CASE("stats JSON has the same columns; zero terminal SNR ends at KL 0, mean 0, sd 1 without a note", "[cli]") {
+TEST_CASE("stats JSON has the same columns, and zero terminal SNR ends at KL 0, mean 0, sd 1 without a note", "[cli]") {
     const auto r = test::run_viz("stats " + kCat + " --zero-terminal-snr --format json");
     REQUIRE(r.code == 0);
     CHECK(r.err.empty());
