@@ -15,6 +15,7 @@
 #include "ddpm/result.h"
 #include "ddpm/sampling.h"
 #include "ddpm/schedule.h"
+#include "distribution_view.h"
 #include "panel_export.h"
 #include "renderer.h"
 
@@ -85,6 +86,10 @@ struct App {
     float ui_scale = 1;                   // the monitor's content scale
     float frame_ms = 0;                   // smoothed frame time, for the status line
     std::unique_ptr<ExportPanel> export_panel;   // the Export section's settings and running job
+    DistributionViewState distribution;   // the Distribution of x_t window
+    ReparamViewState reparam;             // the Reparameterization trick window
+    bool show_how_it_works = false;       // the How it works window
+    X0HistogramCache x0_hist;             // x0's level histogram and kl_prior, for the views and values
 
     // --- GPU.
     GLFWwindow* window = nullptr;

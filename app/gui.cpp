@@ -146,6 +146,11 @@ int run_gui(const GuiOptions& options) {
         app.t = options.t.value_or(default_t(app.schedule));
         app.seed = options.seed;
         app.view = options.view;
+        for (const auto& w : options.show) {
+            app.distribution.open |= w == "distribution";
+            app.reparam.open |= w == "reparam";
+            app.show_how_it_works |= w == "how-it-works";
+        }
         if (!load_start_image(app, options)) {
             // Keep the window useful: the cat, with the reason in the status line.
             const std::string why = app.status;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ddpm/sampling.h"
 #include "ddpm/schedule.h"
@@ -17,6 +18,7 @@ struct GuiOptions {
     std::string screenshot;            // --screenshot FILE: capture the window after the first frames, exit
     std::string render;                // --render FILE: x_t at native resolution via EGL, exit
     int benchmark_frames = 0;          // --benchmark-frames N: sweep t, print frame times, exit
+    std::vector<std::string> show;     // --show: windows open at start (distribution, reparam, how-it-works)
 };
 
 // Opens the window; returns the process exit code.

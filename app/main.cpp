@@ -17,7 +17,8 @@ static int run(int argc, char** argv) {
         "  ddpm-viz                                   open the window\n"
         "  ddpm-viz photo.jpg --schedule cosine --t 300\n"
         "  ddpm-viz schedule --schedule cosine --T 1000 --out cosine.csv\n"
-        "  ddpm-viz export photo.jpg --t 500 --seed 1 --out x500.png",
+        "  ddpm-viz export photo.jpg --t 500 --seed 1 --out x500.png\n"
+        "  ddpm-viz stats photo.jpg --T 1000 --out stats.csv",
         "ddpm-viz"};
     app.set_version_flag("--version", DDPM_VERSION);
     app.require_subcommand(0, 1);
@@ -25,6 +26,7 @@ static int run(int argc, char** argv) {
     int exit_code = 0;
     add_schedule_command(app, exit_code);
     add_export_command(app, exit_code);
+    add_stats_command(app, exit_code);
 
     GuiOptions gui;
     ScheduleFlags schedule;
@@ -36,6 +38,10 @@ static int run(int argc, char** argv) {
     app.add_option("--view", gui.view, "xt: the noisy image; equation: x0 | eps | x_t side by side")
         ->check(CLI::IsMember({"xt", "equation"}))
         ->capture_default_str()
+        ->group("View");
+    app.add_option("--show", gui.show, "Open these windows at start: distribution, reparam, how-it-works (comma-separated)")
+        ->delimiter(',')
+        ->check(CLI::IsMember({"distribution", "reparam", "how-it-works"}))
         ->group("View");
     app.add_option("--screenshot", gui.screenshot, "Save the whole window as PNG after the first frames, then exit (needs a display)")
         ->group("Automation");

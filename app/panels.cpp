@@ -19,6 +19,8 @@
 
 #include "app.h"
 #include "ddpm/rng.h"
+#include "distribution_view.h"
+#include "i18n.h"
 #include "panel_export.h"
 #include "plot.h"
 
@@ -139,10 +141,12 @@ Layout layout(const App& app) {
     return {top, bottom, sidebar, std::floor((bottom - top) * 0.6f), display.x};
 }
 
-// "x_t = 0.724 * x0 + 0.690 * eps": the equation with this t's weights, above both views.
+// "x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) eps = 0.724 x0 + 0.690 eps": the symbols with this
+// t's numbers, above both views.
 std::string live_equation(const ddpm::gpu::XtUniforms& u) {
-    char text[64];
-    std::snprintf(text, sizeof text, "x_t = %.3f * x0 + %.3f * eps", u.sqrt_alpha_bar, u.sqrt_one_minus_alpha_bar);
+    char text[160];
+    std::snprintf(text, sizeof text, tr("x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) eps = %.3f x0 + %.3f eps"),
+                  u.sqrt_alpha_bar, u.sqrt_one_minus_alpha_bar);
     return text;
 }
 
@@ -202,25 +206,44 @@ void draw_schedule_controls(App& app) { draw_schedule_controls_view(app); }
 void draw_numbers(App& app) {
     const auto& s = app.schedule;
     const std::size_t t = std::size_t(app.t);
+    const auto& kl = kl_prior_of(app);
     if (!ImGui::BeginTable("numbers", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) return;
-    auto row = [](const char* name, const char* format, double v) {
+    // Each value with its formula in a tooltip over the row.
+    auto row = [](const char* name, const char* format, double v, const char* formula) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(name);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", formula);
         ImGui::TableNextColumn();
         ImGui::Text(format, v);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", formula);
     };
-    row("beta_t", "%.6g", s.beta[t]);
-    row("alpha_bar_t", "%.6g", s.alpha_bar[t]);
-    row("sqrt_alpha_bar_t", "%.6g", s.sqrt_alpha_bar[t]);
-    row("sqrt_one_minus_alpha_bar_t", "%.6g", s.sqrt_one_minus_alpha_bar[t]);
-    row("SNR (dB)", "%.2f", 10 * std::log10(s.snr[t]));
-    row("sigma_t", "%.6g", s.sigma[t]);
+    row("beta_t", "%.6g", s.beta[t], tr("beta_t: the variance of step t's fresh noise, from the schedule"));
+    row("alpha_bar_t", "%.6g", s.alpha_bar[t], tr("alpha_bar_t = prod_{s<=t} (1 - beta_s)"));
+    row("sqrt_alpha_bar_t", "%.6g", s.sqrt_alpha_bar[t], tr("sqrt(alpha_bar_t): the weight of x0 in x_t"));
+    row("sqrt_one_minus_alpha_bar_t", "%.6g", s.sqrt_one_minus_alpha_bar[t],
+        tr("sqrt(1 - alpha_bar_t): the weight of eps in x_t, the standard deviation of q(x_t | x0)"));
+    row(tr("SNR_t"), "%.6g", s.snr[t], tr("SNR_t = alpha_bar_t / (1 - alpha_bar_t), a plain ratio (signal variance over noise variance)"));
+    row(tr("log_snr_t = ln SNR_t"), "%.4f", s.log_snr[t], tr("log_snr_t = ln(alpha_bar_t / (1 - alpha_bar_t)), natural log, as plotted"));
+    row(tr("sigma (VE/EDM noise level)"), "%.6g", s.sigma[t],
+        tr("sigma = sqrt((1 - alpha_bar_t) / alpha_bar_t): the noise level of x_t / sqrt(alpha_bar_t) = x0 + sigma eps "
+           "(variance-exploding form, Karras et al. 2022; the schedule table's `sigma` column). Not Ho et al.'s "
+           "sigma_t, the reverse-process standard deviation."));
+    row(tr("KL to N(0, I) at t"), "%.4g", kl[t],
+        tr("KL(q(x_t | x0) || N(0, I)) per dimension, in nats, mean over pixels and channels:\n"
+           "0.5 (alpha_bar_t x0^2 + (1 - alpha_bar_t) - 1 - ln(1 - alpha_bar_t)); inf at t = 0"));
+    row(tr("KL to N(0, I) at T"), "%.4g", kl.back(),
+        tr("The same at t = T: how far x_T is from the prior N(0, I) that sampling starts from"));
     if (ddpm::schedule_info(s.params.kind).family != ddpm::ScheduleFamily::VP) {
-        row("signal_t", "%.6g", s.signal[t]);
-        row("noise_t", "%.6g", s.noise[t]);
+        row("signal_t", "%.6g", s.signal[t], tr("signal_t: the weight of x0 in x_t = signal_t x0 + noise_t eps"));
+        row("noise_t", "%.6g", s.noise[t], tr("noise_t: the weight of eps in x_t = signal_t x0 + noise_t eps"));
     }
     ImGui::EndTable();
+    if (auto warning = ddpm::prior_warning(x0_histogram(app), s)) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored(ImVec4(1, 0.75f, 0.3f, 1), "%s", warning->c_str());
+        ImGui::PopTextWrapPos();
+    }
 }
 
 void draw_open_popup(App& app) {
@@ -331,29 +354,47 @@ void draw_xt_canvas(App& app) {
     draw->PopClipRect();
 }
 
+// "+" and "=" drawn as strokes, as large as the gap between the images allows (the font's are tiny).
+void draw_operator(ImDrawList* draw, ImVec2 centre, float half, bool plus) {
+    const ImU32 color = IM_COL32(235, 235, 235, 255);
+    const float thick = std::max(2.0f, half * 0.28f);
+    if (plus) {
+        draw->AddLine(ImVec2(centre.x - half, centre.y), ImVec2(centre.x + half, centre.y), color, thick);
+        draw->AddLine(ImVec2(centre.x, centre.y - half), ImVec2(centre.x, centre.y + half), color, thick);
+    } else {
+        for (const float dy : {-half * 0.45f, half * 0.45f})
+            draw->AddLine(ImVec2(centre.x - half, centre.y + dy), ImVec2(centre.x + half, centre.y + dy), color, thick);
+    }
+}
+
 void draw_equation(App& app) {
     const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
-    ImGui::TextUnformatted(live_equation(u).c_str());
+    ImGui::Text(tr("t = %d:  %s"), app.t, live_equation(u).c_str());
     ImGui::Spacing();
     if (app.renderer.width() == 0) return;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float op = ImGui::CalcTextSize(" = ").x + ImGui::GetStyle().ItemSpacing.x * 2;
+    const float op = ImGui::GetFontSize() * 2.5f;
     const float line = ImGui::GetTextLineHeightWithSpacing();
     const float aspect = float(app.renderer.height()) / float(app.renderer.width());
-    const float w = std::max(8.0f, std::min((avail.x - 2 * op) / 3, (avail.y - line) / aspect));
+    const float w = std::max(8.0f, std::min((avail.x - 2 * op - 4 * ImGui::GetStyle().ItemSpacing.x) / 3,
+                                            (avail.y - 2 * line) / aspect));
     const ImVec2 size(w, w * aspect);
-    char captions[3][64];
-    std::snprintf(captions[0], 64, "x0  (weight %.3f)", u.sqrt_alpha_bar);
-    std::snprintf(captions[1], 64, "eps  (weight %.3f)", u.sqrt_one_minus_alpha_bar);
-    std::snprintf(captions[2], 64, "x_t  (t = %d)", app.t);
+    char captions[3][2][64];
+    std::snprintf(captions[0][0], 64, "x0");
+    std::snprintf(captions[0][1], 64, "sqrt(alpha_bar_t) = %.3f", u.sqrt_alpha_bar);
+    std::snprintf(captions[1][0], 64, "eps");
+    std::snprintf(captions[1][1], 64, "sqrt(1 - alpha_bar_t) = %.3f", u.sqrt_one_minus_alpha_bar);
+    std::snprintf(captions[2][0], 64, "x_t");
+    std::snprintf(captions[2][1], 64, "t = %d", app.t);
     const ddpm::gpu::XtUniforms parts[3] = {{1, 0, u.key}, {0, 1, u.key}, u};   // x0 alone, eps alone, x_t
-    const char* ops[2] = {"+", "="};
     const float y = ImGui::GetCursorPosY();
     for (int k = 0; k < 3; ++k) {
         if (k) {
             ImGui::SameLine();
-            ImGui::SetCursorPosY(y + size.y * 0.5f - ImGui::GetTextLineHeight() * 0.5f);
-            ImGui::TextUnformatted(ops[k - 1]);
+            const ImVec2 at = ImGui::GetCursorScreenPos();
+            ImGui::Dummy(ImVec2(op, size.y));
+            draw_operator(ImGui::GetWindowDrawList(), ImVec2(at.x + op * 0.5f, at.y + size.y * 0.5f),
+                          std::min(op * 0.32f, size.y * 0.3f), k == 1);
             ImGui::SameLine();
             ImGui::SetCursorPosY(y);
         }
@@ -361,9 +402,11 @@ void draw_equation(App& app) {
         const ImVec2 at = ImGui::GetCursorScreenPos();
         ImGui::Dummy(size);
         draw_view(app, parts[k], at, size.x / float(app.renderer.width()), at, ImVec2(at.x + size.x, at.y + size.y));
-        const float cx = (size.x - ImGui::CalcTextSize(captions[k]).x) * 0.5f;
-        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, cx));
-        ImGui::TextUnformatted(captions[k]);
+        for (const char* caption : captions[k]) {
+            const float cx = (size.x - ImGui::CalcTextSize(caption).x) * 0.5f;
+            ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, cx));
+            ImGui::TextUnformatted(caption);
+        }
         ImGui::EndGroup();
     }
 }
@@ -388,8 +431,15 @@ void draw_menu_bar(App& app) {
         if (ImGui::MenuItem("x_t", nullptr, app.view == "xt")) app.view = "xt";
         if (ImGui::MenuItem("Equation: x0 | eps | x_t", nullptr, app.view == "equation")) app.view = "equation";
         ImGui::Separator();
+        ImGui::MenuItem(tr("Distribution of x_t"), nullptr, &app.distribution.open);
+        ImGui::MenuItem(tr("Reparameterization trick"), nullptr, &app.reparam.open);
+        ImGui::Separator();
         if (ImGui::MenuItem("Fit image")) app.image_view.fit = true;
         if (ImGui::MenuItem("Reset layout")) app.reset_layout = true;
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu(tr("Help"))) {
+        ImGui::MenuItem(tr("How it works"), nullptr, &app.show_how_it_works);
         ImGui::EndMenu();
     }
     ImGui::EndMainMenuBar();
@@ -477,7 +527,7 @@ void draw_plots(App& app) {
         }
         const auto c = columns(app.schedule);
         for (int k = 0; k < 4; ++k) main.push_back({names[k], "", c[std::size_t(k)], colors[k], false});
-        snr.push_back({"log_snr", "", app.schedule.log_snr, IM_COL32(200, 140, 255, 255), false});
+        snr.push_back({"log_snr = ln SNR", "", app.schedule.log_snr, IM_COL32(200, 140, 255, 255), false});
 
         const ImVec2 avail = ImGui::GetContentRegionAvail();
         const float spacing = ImGui::GetStyle().ItemSpacing.x;
@@ -542,6 +592,9 @@ void draw_frame(App& app) {
     draw_controls(app);
     draw_image_view(app);
     draw_plots(app);
+    draw_distribution_view(app);
+    draw_reparam_view(app);
+    draw_how_it_works(app);
     draw_status_line(app);
     app.reset_layout = false;
 

@@ -123,18 +123,31 @@ Rgb8 render_filmstrip(const std::vector<Rgb8>& tiles, const std::vector<int>& ts
 }
 
 Rgb8 render_equation(const Rgb8& x0, const Rgb8& eps, const Rgb8& xt, const Schedule& s, int t) {
-    // The window's equation view: the same captions, with + and = between the terms.
+    // The window's equation view: the symbols with this t's numbers, t on the top line, + and = between.
     char weights[2][64];
-    std::snprintf(weights[0], sizeof weights[0], "x0  (weight %.3f)", s.sqrt_alpha_bar[t]);
-    std::snprintf(weights[1], sizeof weights[1], "eps  (weight %.3f)", s.sqrt_one_minus_alpha_bar[t]);
-    const std::vector<std::vector<std::string>> labels = {{weights[0]}, {weights[1]}, {"x_t  (t = " + std::to_string(t) + ")"}};
-    const int scale = label_scale(x0.width, labels), gap = 16 * scale;
+    std::snprintf(weights[0], sizeof weights[0], "sqrt(alpha_bar_t) = %.3f", s.sqrt_alpha_bar[t]);
+    std::snprintf(weights[1], sizeof weights[1], "sqrt(1 - alpha_bar_t) = %.3f", s.sqrt_one_minus_alpha_bar[t]);
+    const std::vector<std::vector<std::string>> labels = {
+        {"x0", weights[0]}, {"eps", weights[1]}, {"x_t", "t = " + std::to_string(t)}};
+    // The gaps follow the tile's size (room for a large + and =); the captions shrink to fit under their tile.
+    const int scale = label_scale(x0.width, labels), gap = 16 * std::clamp(x0.width / 128, 1, 4);
     Rgb8 sheet = render_sheet({x0, eps, xt}, labels, 3, gap, scale);
-    const int y = gap + x0.height / 2 - 3 * scale;
+    // The top line sits in the top gap, as large as fits there and across the sheet.
+    const std::string top = "t = " + std::to_string(t) + ":  x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) eps";
+    int top_scale = std::clamp(x0.width / 128, 1, 4);
+    while (top_scale > 1 && (text_width(top, top_scale) > sheet.width - 2 * gap || text_height(top_scale) > gap - 2)) --top_scale;
+    draw_text(sheet, gap, std::max(0, (gap - text_height(top_scale)) / 2 + top_scale), top, top_scale, kBlack);
+    // + and = as strokes about two thirds of the gap wide, not glyphs a few pixels high.
+    const int half = std::max(3, gap / 3), thick = std::max(1, gap / 10), cy = gap + x0.height / 2;
     for (int k = 0; k < 2; ++k) {
-        const char* op = k == 0 ? "+" : "=";
-        const int x = gap + (k + 1) * (x0.width + gap) - gap / 2 - text_width(op, scale) / 2;
-        draw_text(sheet, x, y, op, scale, kBlack);
+        const int cx = gap + (k + 1) * (x0.width + gap) - gap / 2;
+        if (k == 0) {
+            fill_rect(sheet, cx - half, cy - thick, cx + half + 1, cy + thick + 1, kBlack);
+            fill_rect(sheet, cx - thick, cy - half, cx + thick + 1, cy + half + 1, kBlack);
+        } else {
+            for (const int dy : {-half / 2, half / 2})
+                fill_rect(sheet, cx - half, cy + dy - thick, cx + half + 1, cy + dy + thick + 1, kBlack);
+        }
     }
     return sheet;
 }

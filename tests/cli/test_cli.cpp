@@ -24,7 +24,7 @@ TEST_CASE("--help lists the commands and the schedule flags", "[cli]") {
 TEST_CASE("schedule prints the CSV table that core computes", "[cli]") {
     const auto r = test::run_viz("schedule --schedule cosine --T 10");
     REQUIRE(r.code == 0);
-    CHECK(r.out == ddpm::schedule_csv(*ddpm::make_schedule({ddpm::ScheduleKind::Cosine, 10})));
+    CHECK(r.out == ddpm::schedule_csv(*ddpm::make_schedule(ddpm::ScheduleParams{.kind = ddpm::ScheduleKind::Cosine, .T = 10})));
     CHECK(r.err.empty());
     std::istringstream in(r.out);
     std::string line;

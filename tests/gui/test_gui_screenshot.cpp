@@ -193,3 +193,27 @@ TEST_CASE("A photo dropped on the window replaces the cat, and a broken file lea
     CHECK(after_broken == "ddpm-viz - coffee.png");
     CHECK(alive);
 }
+
+TEST_CASE("The Distribution, Reparameterization and How it works windows open and draw their curves", "[gui]") {
+    // Each window covers the middle of the image view with its dark background; each adds its own colour there,
+    // which the others lack.
+    const Box middle{440, 110, 930, 470};
+    const ddpm::Rgb8 dist = screenshot("distribution", "--t 1000 --show distribution");
+    const ddpm::Rgb8 reparam = screenshot("reparam", "--t 1000 --show reparam");
+    const ddpm::Rgb8 how = screenshot("how-it-works", "--t 1000 --show how-it-works");
+    // The exact q(x_t) in orange.
+    CHECK(count_colour(dist, middle, 255, 160, 60, 30) > count_colour(reparam, middle, 255, 160, 60, 30) + 400);
+    // The density N(mu, sigma^2) in green.
+    CHECK(count_colour(reparam, middle, 120, 220, 120, 30) > count_colour(dist, middle, 120, 220, 120, 30) + 120);
+    // Section headings in gold.
+    CHECK(count_colour(how, middle, 255, 204, 115, 30) > count_colour(dist, middle, 255, 204, 115, 30) + 300);
+}
+
+TEST_CASE("T = 10 warns in the values panel that x_T is far from the prior", "[gui]") {
+    // The warning is gold text under the values; T = 1000 has none there.
+    const Box values{4, 600, 350, 700};
+    const ddpm::Rgb8 short_chain = screenshot("t10", "--T 10 --t 10");
+    const ddpm::Rgb8 long_chain = screenshot("t1000", "--t 1000");
+    CHECK(count_colour(short_chain, values, 255, 191, 77, 40) > 200);
+    CHECK(count_colour(long_chain, values, 255, 191, 77, 40) < 20);
+}

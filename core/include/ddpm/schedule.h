@@ -73,7 +73,7 @@ struct ScheduleParams {
     double sigma_min = 0.002, sigma_max = 80, rho = 7;   // edm
     double start = -3, end = 3, tau = 1;                  // chen-sigmoid (chen-cosine: 0, 1, 1)
     double mu = 0, b = 0.5;                               // laplace
-    std::vector<double> betas;  // custom: beta_1..beta_T
+    std::vector<double> betas{};  // custom: beta_1..beta_T
     bool operator==(const ScheduleParams&) const = default;
 };
 
