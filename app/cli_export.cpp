@@ -60,8 +60,10 @@ void add_export_command(CLI::App& app, int& exit_code) {
         ScheduleFlags schedule;
         std::string image, out, t, name, view = "xt", labels = "t", curves = "alpha_bar,sqrt_alpha_bar,sqrt_one_minus_alpha_bar";
         uint32_t seed = 0;
-        bool force = false, plot = false;
-        int max_side = 0, columns = 0, gap = 8, fps = 10, loop = 0;
+        bool force = false, plot = false, log_y = false;
+        int max_side = 0, columns = 0, gap = 8, fps = 10, loop = 0, width = 960, height = 540;
+        std::string title;
+        std::vector<std::string> pins;
     };
     auto f = std::make_shared<Flags>();
     CLI::App* cmd = app.add_subcommand(
@@ -85,7 +87,8 @@ void add_export_command(CLI::App& app, int& exit_code) {
         "  ddpm-viz export cat.png --t 0:1000:10 --max-side 256 --fps 20 --out noise.gif\n"
         "  ddpm-viz export cat.png --t 0:1000:5 --schedule cosine --out noise.mp4\n"
         "  ddpm-viz export --schedule cosine --out cosine.csv\n"
-        "  ddpm-viz export --plot --curves alpha_bar,snr --t 300 --out alpha_bar.png");
+        "  ddpm-viz export --plot --curves alpha_bar,sqrt_one_minus_alpha_bar --pin \"--schedule cosine\" --t 300 --out alpha_bar.png\n"
+        "  ddpm-viz export --plot --curves snr --log-y --pin \"--schedule cosine\" --pin \"--schedule flow\" --out snr.png");
     cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF); not needed for .csv, .json or --plot")
         ->type_name("IMAGE");
     f->schedule.add_to(*cmd);
@@ -116,6 +119,14 @@ void add_export_command(CLI::App& app, int& exit_code) {
         ->group("Plot");
     cmd->add_option("--curves", f->curves, "Plot curves, schedule column names separated by commas")
         ->type_name("LIST")->capture_default_str()->group("Plot");
+    cmd->add_option("--width", f->width, "Plot width in pixels, 200 to 8192")->capture_default_str()->group("Plot");
+    cmd->add_option("--height", f->height, "Plot height in pixels, 150 to 8192")->capture_default_str()->group("Plot");
+    cmd->add_flag("--log-y", f->log_y, "Plot: log10 y axis (positive values)")->group("Plot");
+    cmd->add_option("--title", f->title, "Plot title (default: the schedule names)")->group("Plot");
+    cmd->add_option("--pin", f->pins,
+                    "Plot: another schedule on the same axes, as schedule flags in quotes, e.g. --pin \"--schedule cosine\" "
+                    "(repeatable, up to 4; each gets its own dash)")
+        ->type_name("FLAGS")->group("Plot");
 
     cmd->callback([f, &exit_code] {
         const auto usage = [&](const std::string& m) { exit_code = fail(kExitUsage, m); };
@@ -168,6 +179,13 @@ void add_export_command(CLI::App& app, int& exit_code) {
                 if (!ddpm::schedule_column(name))
                     return usage("--curves: '" + name + "' is not a schedule column (see ddpm-viz schedule)");
             if (r.plot.curves.empty()) return usage("--curves needs at least one column name");
+            r.plot.width = f->width, r.plot.height = f->height, r.plot.log_y = f->log_y, r.plot.title = f->title;
+            if (f->pins.size() > 4) return usage("--pin: at most 4 pinned schedules, got " + std::to_string(f->pins.size()));
+            for (const auto& spec : f->pins) {
+                auto pin = parse_schedule_spec(spec);
+                if (!pin) return usage("--pin \"" + spec + "\": " + pin.error());
+                r.plot.pins.push_back(*pin);
+            }
         }
         if (r.kind == ddpm::ExportKind::Gif) {
             if (f->fps < 1 || f->fps > 50) return usage("--fps " + std::to_string(f->fps) + " is outside 1..50 for a GIF");
