@@ -118,3 +118,23 @@ TEST_CASE("export --plot with --pin, --log-y, --title and a size", "[cli]") {
     CHECK(bad.code == 2);
     CHECK_THAT(bad.err, Catch::Contains("--pin"));
 }
+
+TEST_CASE("export --compare: one filmstrip row per schedule, the same noise", "[cli]") {
+    test::TempDir dir;
+    const std::string out = dir / "c.png";
+    const std::string cat = "'" DDPM_SOURCE_DIR "/assets/chelsea.png'";
+    auto r = test::run_viz("export " + cat + " --t 0,500 --max-side 64 --compare 'cosine;linear;flow --shift 3' --out '" + out + "'");
+    REQUIRE(r.code == 0);
+    const auto one = test::run_viz("export " + cat + " --t 0,500 --max-side 64 --compare 'cosine' --out '" + (dir / "one.png") + "'");
+    REQUIRE(one.code == 0);
+    const auto sheet = ddpm::load_image(out), single = ddpm::load_image(dir / "one.png");
+    REQUIRE(sheet.ok());
+    REQUIRE(single.ok());
+    CHECK(sheet->width == single->width);
+    CHECK(sheet->height == 3 * single->height);   // three rows of the same size
+    r = test::run_viz("export " + cat + " --t 0,2000 --compare 'cosine' --out '" + (dir / "x.png") + "'");
+    CHECK(r.code == 2);
+    r = test::run_viz("export " + cat + " --t 0,10 --compare 'cosine;quadratic' --out '" + (dir / "y.png") + "'");
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("quadratic"));
+}
