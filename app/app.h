@@ -51,6 +51,13 @@ struct PinnedSchedule {
 };
 constexpr int kMaxPinned = 4;
 
+// The Compare window: the current schedule (A) and the pinned ones side by side, same image and seed.
+enum class CompareSync { T, Fraction, LogSnr };   // same t, same t/T, or the t of A's log_snr
+struct CompareState {
+    bool open = false;
+    CompareSync sync = CompareSync::LogSnr;
+};
+
 struct App {
     // --- What the user looks at; read by the export panel.
     ddpm::Image x0;                       // the current x0 at full resolution (the GPU copy may be downsized)
@@ -74,6 +81,7 @@ struct App {
     bool play_started = false;            // play began this frame: its time does not count
     bool log_y = false;
     std::vector<PinnedSchedule> pinned;
+    CompareState compare;
     ddpm::SamplingParams sampling;        // steps 0: no sampling subset
     std::vector<int> sampling_ts;         // its t list, noisiest first (marked on the plots)
     ImageViewState image_view;
@@ -94,7 +102,7 @@ struct App {
     // --- GPU.
     GLFWwindow* window = nullptr;
     ddpm::gpu::Renderer renderer;
-    std::array<ViewDraw, 3> view_draws;   // this frame's images, drawn in ImGui's render pass
+    std::array<ViewDraw, 8> view_draws;   // this frame's images, drawn in ImGui's render pass
     int view_draw_count = 0;
     // When the image has fewer pixels than its part of the screen: x_t at native size, shown as a texture.
     ddpm::gpu::RenderTarget xt_target;
@@ -132,6 +140,13 @@ void set_t(App& app, int t);
 bool open_scheduler_config(App& app, const std::string& path);
 // The Schedule section (app/views/schedule_controls.cpp).
 void draw_schedule_controls_view(App& app);
+
+// The Compare window (app/views/compare.cpp).
+void draw_compare_view(App& app);
+// The t that pane schedule s shows while A shows app.t, by app.compare.sync.
+int compare_t(const App& app, const ddpm::Schedule& s);
+// Queues x_t with these uniforms for the shader at this point of the current window's draw list.
+void draw_view(App& app, const ddpm::gpu::XtUniforms& u, ImVec2 origin, float zoom, ImVec2 clip_min, ImVec2 clip_max);
 
 // Panels.
 void draw_menu_bar(App& app);

@@ -153,6 +153,21 @@ ddpm::Result<ddpm::ScheduleParams> ScheduleFlags::params() const {
     return r->params;
 }
 
+ddpm::Result<ddpm::ScheduleParams> parse_schedule_spec(const std::string& spec) {
+    CLI::App app{"schedule", "schedule"};
+    ScheduleFlags flags;
+    flags.add_to(app);
+    try {
+        app.parse(spec, false);
+    } catch (const CLI::ParseError& e) {
+        return ddpm::Error{e.what()};
+    }
+    auto p = flags.params();
+    if (!p) return p;
+    if (auto s = ddpm::make_schedule(*p); !s) return ddpm::Error{s.error()};
+    return p;
+}
+
 int fail(int code, const std::string& message) {
     std::cerr << "ddpm-viz: " << message << "\n";
     return code;

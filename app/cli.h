@@ -38,6 +38,9 @@ struct ScheduleFlags {
     bool given(const char* flag) const { return app && app->count(flag) > 0; }
 };
 
+// Schedule flags in one string ("--schedule cosine --T 500"), for --pin and --compare; made and checked.
+ddpm::Result<ddpm::ScheduleParams> parse_schedule_spec(const std::string& spec);
+
 // Prints "ddpm-viz: message" to stderr and returns code.
 int fail(int code, const std::string& message);
 

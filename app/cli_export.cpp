@@ -13,6 +13,8 @@
 #include "cli.h"
 #include "ddpm/export.h"
 #include "ddpm/image.h"
+#include "ddpm/noise.h"
+#include "ddpm/png.h"
 
 namespace {
 
@@ -55,6 +57,69 @@ struct TerminalProgress {
     }
 };
 
+// --compare: one filmstrip row per schedule (same x0, seed and t list), each row titled with its schedule.
+template <class Flags, class Usage>
+int run_compare(const Flags& f, const std::vector<int>& ts, const Usage& usage) {
+    if (f.image.empty()) return usage("--compare needs an input IMAGE"), kExitUsage;
+    if (ts.empty()) return usage("--compare needs --t: a list (0,250,500) or a range START:STOP:STEP"), kExitUsage;
+    if (lower_extension(f.out) != ".png") return usage("--compare writes a PNG: give --out FILE.png"), kExitUsage;
+    std::vector<ddpm::Schedule> schedules;
+    std::string rest = f.compare;
+    for (std::size_t start = 0; start <= rest.size();) {
+        std::size_t end = rest.find(';', start);
+        if (end == std::string::npos) end = rest.size();
+        std::string spec = rest.substr(start, end - start);
+        start = end + 1;
+        while (!spec.empty() && spec.front() == ' ') spec.erase(spec.begin());
+        while (!spec.empty() && spec.back() == ' ') spec.pop_back();
+        if (spec.empty()) continue;
+        if (spec.front() != '-') spec = "--schedule " + spec;
+        auto p = parse_schedule_spec(spec);
+        if (!p) return usage("--compare \"" + spec + "\": " + p.error()), kExitUsage;
+        for (int t : ts)
+            if (t > p->T) return usage("--compare: t = " + std::to_string(t) + " is above T = " + std::to_string(p->T) + " of " + ddpm::schedule_label(*p)), kExitUsage;
+        schedules.push_back(*ddpm::make_schedule(*p));
+    }
+    if (schedules.empty()) return usage("--compare needs at least one schedule"), kExitUsage;
+    if (schedules.size() > 8) return usage("--compare takes at most 8 schedules"), kExitUsage;
+    auto bytes = ddpm::read_file(f.image);
+    if (!bytes) return fail(kExitFailure, bytes.error());
+    auto x0 = ddpm::decode_image(bytes->data(), bytes->size(), f.image);
+    if (!x0) return fail(kExitFailure, x0.error());
+    ddpm::Image img = f.max_side > 0 ? ddpm::downsize(*x0, f.max_side) : std::move(*x0);
+    ddpm::FilmstripOptions o;
+    o.columns = f.columns, o.gap = f.gap, o.labels = f.labels != "none";
+    o.extra = f.labels == "alpha_bar" ? ddpm::FilmstripLabel::AlphaBar : f.labels == "snr" ? ddpm::FilmstripLabel::Snr : ddpm::FilmstripLabel::None;
+    std::vector<ddpm::Rgb8> rows;
+    const int scale = img.width >= 256 ? 2 : 1;
+    const int title_h = ddpm::text_height(scale) + 8;
+    int width = 0, height = 0;
+    for (const auto& s : schedules) {
+        std::vector<ddpm::Rgb8> tiles;
+        for (int t : ts) tiles.push_back(ddpm::to_rgb8(ddpm::q_sample(img, s, t, f.seed)));
+        rows.push_back(ddpm::render_filmstrip(tiles, ts, s, o));
+        width = std::max(width, rows.back().width);
+        height += rows.back().height + title_h;
+    }
+    ddpm::Rgb8 sheet{width, height, std::vector<uint8_t>(std::size_t(width) * height * 3, 255)};
+    static constexpr uint8_t kInk[3] = {0, 0, 0};
+    int y = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        std::string label = ddpm::schedule_label(schedules[i].params);
+        if (ddpm::schedule_info(schedules[i].params.kind).family != ddpm::ScheduleFamily::VP)
+            label += "  (VP-scaled: x_t / sqrt(signal^2 + noise^2))";
+        ddpm::draw_text(sheet, f.gap, y + 6, label, scale, kInk);
+        y += title_h;
+        for (int r = 0; r < rows[i].height; ++r)
+            std::copy_n(rows[i].pixels.data() + std::size_t(r) * rows[i].width * 3, std::size_t(rows[i].width) * 3,
+                        sheet.pixels.data() + (std::size_t(y + r) * width) * 3);
+        y += rows[i].height;
+    }
+    auto status = ddpm::write_file_atomic(f.out, ddpm::encode_png(sheet), f.force);
+    if (!status) return fail(kExitFailure, status.error);
+    return 0;
+}
+
 }  // namespace
 
 void add_export_command(CLI::App& app, int& exit_code) {
@@ -62,8 +127,10 @@ void add_export_command(CLI::App& app, int& exit_code) {
         ScheduleFlags schedule;
         std::string image, out, t, name, view = "xt", labels = "t", curves = "alpha_bar,sqrt_alpha_bar,sqrt_one_minus_alpha_bar";
         uint32_t seed = 0;
-        bool force = false, plot = false;
-        int max_side = 0, columns = 0, gap = 8, fps = 10, loop = 0;
+        bool force = false, plot = false, log_y = false;
+        int max_side = 0, columns = 0, gap = 8, fps = 10, loop = 0, width = 960, height = 540;
+        std::string title, compare;
+        std::vector<std::string> pins;
     };
     auto f = std::make_shared<Flags>();
     CLI::App* cmd = app.add_subcommand(
@@ -90,7 +157,9 @@ void add_export_command(CLI::App& app, int& exit_code) {
         "  ddpm-viz export cat.png --t 0:1000:5 --schedule cosine --out noise.mp4\n"
         "  ddpm-viz export cat.png --t 0,250,500 --out xt.npy\n"
         "  ddpm-viz export --schedule cosine --out cosine.csv\n"
-        "  ddpm-viz export --plot --curves alpha_bar,snr --t 300 --out alpha_bar.png");
+        "  ddpm-viz export cat.png --t 0,100,250,500,750 --compare \"cosine;linear;flow --shift 3\" --max-side 128 --out compare.png\n"
+        "  ddpm-viz export --plot --curves alpha_bar,sqrt_one_minus_alpha_bar --pin \"--schedule cosine\" --t 300 --out alpha_bar.png\n"
+        "  ddpm-viz export --plot --curves snr --log-y --pin \"--schedule cosine\" --pin \"--schedule flow\" --out snr.png");
     cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF); not needed for .csv, .json or --plot")
         ->type_name("IMAGE");
     f->schedule.add_to(*cmd);
@@ -121,6 +190,18 @@ void add_export_command(CLI::App& app, int& exit_code) {
         ->group("Plot");
     cmd->add_option("--curves", f->curves, "Plot curves, schedule column names separated by commas")
         ->type_name("LIST")->capture_default_str()->group("Plot");
+    cmd->add_option("--compare", f->compare,
+                    "Filmstrip with one row per schedule, same image, seed and t: schedules separated by ';', each a kind "
+                    "and its flags, e.g. \"cosine;linear;flow --shift 3\"")
+        ->type_name("LIST")->group("Filmstrip");
+    cmd->add_option("--width", f->width, "Plot width in pixels, 200 to 8192")->capture_default_str()->group("Plot");
+    cmd->add_option("--height", f->height, "Plot height in pixels, 150 to 8192")->capture_default_str()->group("Plot");
+    cmd->add_flag("--log-y", f->log_y, "Plot: log10 y axis (positive values)")->group("Plot");
+    cmd->add_option("--title", f->title, "Plot title (default: the schedule names)")->group("Plot");
+    cmd->add_option("--pin", f->pins,
+                    "Plot: another schedule on the same axes, as schedule flags in quotes, e.g. --pin \"--schedule cosine\" "
+                    "(repeatable, up to 4; each gets its own dash)")
+        ->type_name("FLAGS")->group("Plot");
 
     cmd->callback([f, &exit_code] {
         const auto usage = [&](const std::string& m) { exit_code = fail(kExitUsage, m); };
@@ -138,6 +219,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
             if (!parsed) return usage("--t " + f->t + ": " + parsed.error());
             ts = std::move(*parsed);
         }
+        if (!f->compare.empty()) return void(exit_code = run_compare(*f, ts, usage));
         auto kind = kind_for_out(f->out, ts.size(), f->plot);
         if (!kind) return usage(kind.error());
 
@@ -173,6 +255,13 @@ void add_export_command(CLI::App& app, int& exit_code) {
                 if (!ddpm::schedule_column(name))
                     return usage("--curves: '" + name + "' is not a schedule column (see ddpm-viz schedule)");
             if (r.plot.curves.empty()) return usage("--curves needs at least one column name");
+            r.plot.width = f->width, r.plot.height = f->height, r.plot.log_y = f->log_y, r.plot.title = f->title;
+            if (f->pins.size() > 4) return usage("--pin: at most 4 pinned schedules, got " + std::to_string(f->pins.size()));
+            for (const auto& spec : f->pins) {
+                auto pin = parse_schedule_spec(spec);
+                if (!pin) return usage("--pin \"" + spec + "\": " + pin.error());
+                r.plot.pins.push_back(*pin);
+            }
         }
         if (r.kind == ddpm::ExportKind::Gif) {
             if (f->fps < 1 || f->fps > 50) return usage("--fps " + std::to_string(f->fps) + " is outside 1..50 for a GIF");

@@ -141,6 +141,10 @@ int run_gui(const GuiOptions& options) {
         app.params = app.edit = options.params;
         app.schedule = std::move(*schedule);
         app.sampling = options.sampling;
+        for (const auto& p : options.pins)
+            if (auto ps = ddpm::make_schedule(p); ps && int(app.pinned.size()) < kMaxPinned)
+                app.pinned.push_back({ddpm::schedule_label(p), std::move(*ps)});
+        app.compare.open = options.compare;
         if (app.sampling.steps > 0)
             if (auto ts = ddpm::sampling_timesteps(app.schedule.T(), app.sampling)) app.sampling_ts = *ts;
         app.t = options.t.value_or(default_t(app.schedule));

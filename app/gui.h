@@ -12,6 +12,8 @@ struct GuiOptions {
     std::string image_path;            // empty: the embedded chelsea.png
     ddpm::ScheduleParams params;
     ddpm::SamplingParams sampling;   // --sampling-steps: marked on the plots
+    std::vector<ddpm::ScheduleParams> pins;   // --pin: pinned at start
+    bool compare = false;            // --compare-view: the Compare window open at start
     std::optional<int> t;              // unset: the GUI's default
     uint32_t seed = 0;
     std::string view = "xt";           // "xt" or "equation"

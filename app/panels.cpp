@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "i18n.h"
 #include "ddpm/rng.h"
 #include "distribution_view.h"
 #include "i18n.h"
@@ -44,6 +45,8 @@ void view_callback(const ImDrawList*, const ImDrawCmd* cmd) {
     d.app->renderer.draw_view(d.uniforms, v);
 }
 
+}  // namespace
+
 // Queues the image for the x_t shader at this point of the window's draw list.
 void draw_view(App& app, const ddpm::gpu::XtUniforms& u, ImVec2 origin, float zoom, ImVec2 clip_min, ImVec2 clip_max) {
     if (app.view_draw_count == int(app.view_draws.size()) || app.renderer.width() == 0) return;
@@ -53,6 +56,8 @@ void draw_view(App& app, const ddpm::gpu::XtUniforms& u, ImVec2 origin, float zo
     draw->AddCallback(view_callback, &d);
     draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
 }
+
+namespace {
 
 bool has_zenity() {
     const char* path = std::getenv("PATH");
@@ -428,6 +433,7 @@ void draw_menu_bar(App& app) {
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
+        ImGui::MenuItem(tr("Compare schedules"), nullptr, &app.compare.open);
         if (ImGui::MenuItem("x_t", nullptr, app.view == "xt")) app.view = "xt";
         if (ImGui::MenuItem("Equation: x0 | eps | x_t", nullptr, app.view == "equation")) app.view = "equation";
         ImGui::Separator();
@@ -592,9 +598,13 @@ void draw_frame(App& app) {
     draw_controls(app);
     draw_image_view(app);
     draw_plots(app);
+<<<<<<< HEAD
     draw_distribution_view(app);
     draw_reparam_view(app);
     draw_how_it_works(app);
+=======
+    draw_compare_view(app);
+>>>>>>> schedules
     draw_status_line(app);
     app.reset_layout = false;
 

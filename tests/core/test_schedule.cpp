@@ -442,7 +442,7 @@ TEST_CASE("laplace: log_snr = mu - b sgn(0.5 - u) ln(1 - 2|u - 0.5|)", "[schedul
     CHECK(s.alpha_bar[250] == Approx(1 / (1 + std::exp(-(1 - 0.7 * std::log(0.5))))).epsilon(1e-14));
 }
 
-TEST_CASE("--shift S multiplies noise/signal by S for every kind (log_snr - 2 ln S), each kind in its family", "[schedule]") {
+TEST_CASE("shift S multiplies noise/signal by S for every kind (log_snr - 2 ln S), each kind in its family", "[schedule]") {
     for (const auto& k : kScheduleKinds) {
         INFO(k.name);
         ScheduleParams p = with_T(k.kind, 1000, false), q = p;

@@ -59,6 +59,9 @@ struct PlotOptions {
     int width = 960, height = 540;
     std::vector<std::string> curves{"alpha_bar", "sqrt_alpha_bar", "sqrt_one_minus_alpha_bar"};   // kScheduleColumns names
     int marker_t = -1;        // a vertical line at this t; -1: none
+    bool log_y = false;       // log10 y axis over the positive values
+    std::string title;        // "" : the schedule's label (and the pins')
+    std::vector<ScheduleParams> pins;   // more schedules on the same axes, each with its own dash
 };
 
 // Everything an export needs, by value, so a worker thread can own it.
