@@ -39,17 +39,14 @@ static int run(int argc, char** argv) {
         ->check(CLI::IsMember({"xt", "equation"}))
         ->capture_default_str()
         ->group("View");
-<<<<<<< HEAD
     app.add_option("--show", gui.show, "Open these windows at start: distribution, reparam, how-it-works (comma-separated)")
         ->delimiter(',')
         ->check(CLI::IsMember({"distribution", "reparam", "how-it-works"}))
         ->group("View");
-=======
     std::vector<std::string> pins;
     app.add_option("--pin", pins, "Pin a schedule at start, as schedule flags in quotes: --pin \"--schedule cosine\" (up to 4)")
         ->type_name("FLAGS")->group("View");
     app.add_flag("--compare-view", gui.compare, "Open the Compare schedules window (A/B panes) at start")->group("View");
->>>>>>> schedules
     app.add_option("--screenshot", gui.screenshot, "Save the whole window as PNG after the first frames, then exit (needs a display)")
         ->group("Automation");
     app.add_option("--render", gui.render, "Save x_t at the image's resolution, rendered by the GPU shader offscreen (EGL, no display), then exit")

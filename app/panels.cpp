@@ -598,13 +598,10 @@ void draw_frame(App& app) {
     draw_controls(app);
     draw_image_view(app);
     draw_plots(app);
-<<<<<<< HEAD
     draw_distribution_view(app);
     draw_reparam_view(app);
     draw_how_it_works(app);
-=======
     draw_compare_view(app);
->>>>>>> schedules
     draw_status_line(app);
     app.reset_layout = false;
 

@@ -210,8 +210,8 @@ TEST_CASE("The Distribution, Reparameterization and How it works windows open an
 }
 
 TEST_CASE("T = 10 warns in the values panel that x_T is far from the prior", "[gui]") {
-    // The warning is gold text under the values; T = 1000 has none there.
-    const Box values{4, 600, 350, 700};
+    // The warning is gold text under the values, in the Controls column; T = 1000 has none there.
+    const Box values{4, 40, 350, 780};
     const ddpm::Rgb8 short_chain = screenshot("t10", "--T 10 --t 10");
     const ddpm::Rgb8 long_chain = screenshot("t1000", "--t 1000");
     CHECK(count_colour(short_chain, values, 255, 191, 77, 40) > 200);
