@@ -236,8 +236,22 @@ private:
     std::string error_;
 };
 
-Rgb8 frame_at(const Image& x0, const Schedule& s, int t, uint32_t seed, unsigned threads) {
-    return to_rgb8(q_sample(x0, s, t, seed, threads));
+// x_t of the request's process; `chain` is built once per export (O(T)), not once per frame.
+Rgb8 frame_at(const Image& x0, const Schedule& s, const ChainSchedule& chain, Process process, int t, uint32_t seed,
+              unsigned threads) {
+    return to_rgb8(process == Process::Chain ? chain_sample(x0, chain, t, seed, threads) : q_sample(x0, s, t, seed, threads));
+}
+
+// The equation view's noise picture: eps of the closed form, or the chain path's standardised noise
+// (x_t - sqrt(alpha_bar_t) x0) / sqrt(1 - alpha_bar_t), which is 0 at t = 0.
+Image equation_noise(const Image& x0, const ChainSchedule& chain, Process process, int t, uint32_t seed, unsigned threads) {
+    if (process == Process::Closed) return noise_image(x0.width, x0.height, seed, kEpsStream, threads);
+    ChainPath path = chain_path(chain, t);
+    Image out{x0.width, x0.height, std::vector<float>(x0.data.size(), 0.0f)};
+    if (path.levels.empty()) return out;
+    path.signal = 0, path.noise = 1;
+    chain_sample_pixels(x0.data.data(), out.data.data(), 0, std::size_t(x0.width) * std::size_t(x0.height), path, seed);
+    return out;
 }
 
 // Refuses, before any work, a sheet no viewer opens (labels take at most ~120 rows per tile row).
@@ -321,6 +335,7 @@ std::string manifest_json(const ExportRequest& r, const std::vector<std::string>
         m["input"] = {{"path", r.input_path}, {"fnv1a64", hash}, {"width", r.x0.width}, {"height", r.x0.height}};
         m["max_side"] = r.max_side;
         m["seed"] = r.seed;
+        m["process"] = process_name(r.process);
         m["t"] = r.ts;
         m["view"] = r.view;
     }
@@ -380,6 +395,7 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
     const bool shrink = export_needs_image(r.kind) && r.max_side > 0 && std::max(r.x0.width, r.x0.height) > r.max_side;
     const Image shrunk = shrink ? downsize(r.x0, r.max_side) : Image{};
     const Image& x0 = shrink ? shrunk : r.x0;
+    const ChainSchedule chain = r.process == Process::Chain ? make_chain_schedule(s) : ChainSchedule{};
     const int n = int(r.ts.size());
     Progress progress(control, export_needs_image(r.kind) ? n : 1);
     const auto stage = [&](const std::string& target, const std::vector<uint8_t>& bytes) {
@@ -390,9 +406,9 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
     case ExportKind::Frame: {
         if (r.view == "equation")
             if (auto st = check_sheet("equation view", 3, 1, x0.width, x0.height, 200); !st) return Error{st.error};
-        Rgb8 frame = frame_at(x0, s, r.ts[0], r.seed, threads);
+        Rgb8 frame = frame_at(x0, s, chain, r.process, r.ts[0], r.seed, threads);
         if (r.view == "equation")
-            frame = render_equation(to_rgb8(x0), to_rgb8(noise_image(x0.width, x0.height, r.seed, kEpsStream, threads)),
+            frame = render_equation(to_rgb8(x0), to_rgb8(equation_noise(x0, chain, r.process, r.ts[0], r.seed, threads)),
                                     frame, s, r.ts[0]);
         stage(r.out, encode_png(frame));
         progress.step();
@@ -401,7 +417,7 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
     case ExportKind::Sequence:
         for_each_index(n, threads, [&](std::size_t i) {
             if (!progress.keep_going()) return false;
-            stage(targets[i], encode_png(frame_at(x0, s, r.ts[i], r.seed, 1)));
+            stage(targets[i], encode_png(frame_at(x0, s, chain, r.process, r.ts[i], r.seed, 1)));
             progress.step();
             return progress.ok();
         });
@@ -413,7 +429,7 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         std::vector<Rgb8> tiles(n);
         for_each_index(n, threads, [&](std::size_t i) {
             if (!progress.keep_going()) return false;
-            tiles[i] = frame_at(x0, s, r.ts[i], r.seed, 1);
+            tiles[i] = frame_at(x0, s, chain, r.process, r.ts[i], r.seed, 1);
             progress.step();
             return true;
         });
@@ -429,7 +445,7 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         std::vector<detail::GifFrame> frames(n);
         for_each_index(n, threads, [&](std::size_t i) {
             if (!progress.keep_going()) return false;
-            frames[i] = detail::quantize_gif_frame(frame_at(x0, s, r.ts[i], r.seed, 1));
+            frames[i] = detail::quantize_gif_frame(frame_at(x0, s, chain, r.process, r.ts[i], r.seed, 1));
             progress.step();
             return true;
         });
@@ -452,7 +468,7 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         for (int first = 0; first < n && progress.keep_going(); first += int(threads)) {
             const int count = std::min(int(threads), n - first);
             for_each_index(count, threads, [&](std::size_t k) {
-                Rgb8 full = frame_at(x0, s, r.ts[first + k], r.seed, 1);
+                Rgb8 full = frame_at(x0, s, chain, r.process, r.ts[first + k], r.seed, 1);
                 Rgb8& even = batch[k];
                 even.width = w, even.height = h;
                 even.pixels.resize(std::size_t(w) * h * 3);
