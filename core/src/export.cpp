@@ -20,6 +20,7 @@
 #include "ddpm/noise.h"
 #include "ddpm/parallel.h"
 #include "ddpm/png.h"
+#include "ddpm/probe.h"
 #include "export_internal.h"
 
 namespace ddpm {
@@ -283,7 +284,12 @@ Status check_request(const ExportRequest& r, const Schedule& s) {
         if (auto dup = std::adjacent_find(sorted.begin(), sorted.end()); dup != sorted.end())
             return Error{"t = " + std::to_string(*dup) + " appears twice; a sequence writes one file per t"};
     }
-    if (r.view != "xt" && r.view != "equation") return Error{"the view '" + r.view + "' is neither xt nor equation"};
+    if (r.view != "xt" && r.view != "equation" && r.view != "step" && r.view != "strip")
+        return Error{"the view '" + r.view + "' is none of xt, equation, step and strip"};
+    if (r.view == "step" && (r.kind != ExportKind::Frame || r.ts.size() != 1 || r.ts[0] < 1))
+        return Error{"the step view is one frame at a t of 1 or more (it shows x_{t-1}, the step's noise and x_t)"};
+    if (r.view == "strip" && r.kind != ExportKind::Filmstrip)
+        return Error{"the chain strip needs several timesteps and a FILE.png"};
     if (r.max_side < 0) return Error{"the maximum side must be 0 (full size) or more, got " + std::to_string(r.max_side)};
     if (r.kind == ExportKind::Mp4 && (r.video.fps < 1 || r.video.fps > 240))
         return Error{"the frame rate must be 1 to 240 frames per second, got " + std::to_string(r.video.fps)};
@@ -406,6 +412,12 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
     case ExportKind::Frame: {
         if (r.view == "equation")
             if (auto st = check_sheet("equation view", 3, 1, x0.width, x0.height, 200); !st) return Error{st.error};
+        if (r.view == "step") {
+            if (auto st = check_sheet("step view", 3, 1, x0.width, x0.height, 200); !st) return Error{st.error};
+            stage(r.out, encode_png(render_step(chain_step(x0, s, r.ts[0], r.seed, threads), s, r.ts[0])));
+            progress.step();
+            break;
+        }
         Rgb8 frame = frame_at(x0, s, chain, r.process, r.ts[0], r.seed, threads);
         if (r.view == "equation")
             frame = render_equation(to_rgb8(x0), to_rgb8(equation_noise(x0, chain, r.process, r.ts[0], r.seed, threads)),
@@ -427,13 +439,18 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         if (auto st = check_sheet("filmstrip", cols, (n + cols - 1) / cols, x0.width, x0.height, r.filmstrip.gap); !st)
             return Error{st.error};
         std::vector<Rgb8> tiles(n);
+        // The chain strip is the chain's path, whatever the process.
+        const bool strip = r.view == "strip";
+        const ChainSchedule strip_chain = strip && r.process != Process::Chain ? make_chain_schedule(s) : ChainSchedule{};
+        const ChainSchedule& tile_chain = strip && r.process != Process::Chain ? strip_chain : chain;
         for_each_index(n, threads, [&](std::size_t i) {
             if (!progress.keep_going()) return false;
-            tiles[i] = frame_at(x0, s, chain, r.process, r.ts[i], r.seed, 1);
+            tiles[i] = frame_at(x0, s, tile_chain, strip ? Process::Chain : r.process, r.ts[i], r.seed, 1);
             progress.step();
             return true;
         });
-        if (progress.keep_going()) stage(r.out, encode_png(render_filmstrip(tiles, r.ts, s, r.filmstrip)));
+        if (progress.keep_going())
+            stage(r.out, encode_png(strip ? render_chain_strip(tiles, r.ts) : render_filmstrip(tiles, r.ts, s, r.filmstrip)));
         break;
     }
     case ExportKind::Gif: {
