@@ -99,7 +99,9 @@ Rgb8 render_step(const ChainStep& step, const Schedule& s, int t) {
     const int w = tiles[0].width, h = tiles[0].height;
     const int scale = std::max(1, scale_for(3 * w, head) - 0);
     const int cap_scale = scale_for(w, captions);
-    const int gap = 16 * scale, line_h = 12 * scale;
+    const int line_h = 12 * scale;
+    // Room between the tiles for "* 0.999 +".
+    const int gap = std::max(16 * scale, text_width("* " + fixed(std::sqrt(s.alpha[std::size_t(t)]), 3) + " +", scale) + 12 * scale);
     Rgb8 sheet;
     sheet.width = 3 * w + 4 * gap;
     const int head_h = int(head.size()) * line_h + gap;
