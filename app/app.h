@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ddpm/chain.h"
 #include "ddpm/image.h"
 #include "ddpm/result.h"
 #include "ddpm/sampling.h"
@@ -67,7 +68,8 @@ struct App {
     ddpm::Schedule schedule;              // make_schedule(params)
     int t = 0;                            // the timestep shown, 0 (clean) .. schedule.T()
     uint32_t seed = 0;                    // the seed of eps
-    std::string view = "xt";              // "xt" (x_t alone) or "equation" (x0 | eps | x_t)
+    std::string view = "xt";              // "xt", "equation" (x0 | eps | x_t), "step" or "compare"
+    ddpm::Process process = ddpm::Process::Closed;   // closed form (one eps) or the Markov chain's path
     std::string status;                   // the status line: the latest message for the user
     bool status_is_error = false;         // that message reports a failure (shown in red)
 
@@ -102,14 +104,37 @@ struct App {
     // --- GPU.
     GLFWwindow* window = nullptr;
     ddpm::gpu::Renderer renderer;
-    std::array<ViewDraw, 8> view_draws;   // this frame's images, drawn in ImGui's render pass
+    std::array<ViewDraw, 12> view_draws;   // this frame's images, drawn in ImGui's render pass
     int view_draw_count = 0;
     // When the image has fewer pixels than its part of the screen: x_t at native size, shown as a texture.
     ddpm::gpu::RenderTarget xt_target;
     ddpm::gpu::XtUniforms xt_target_uniforms;
     bool xt_target_valid = false;         // xt_target holds x_t of the current image for those uniforms
     std::string gpu_note;                 // e.g. "shown downscaled to ..."
+
+    // --- The chain (views/step.cpp, views/compare.cpp, views/probe.cpp).
+    ddpm::ChainSchedule chain;            // make_chain_schedule(schedule), rebuilt with it
+    ddpm::ScheduleParams chain_params;    // the parameters `chain` was built for
+    bool chain_built = false;
+    std::shared_ptr<struct ChainViews> chain_views;   // (shared_ptr: complete only in views/) the views' cached images and textures
+    bool probe_open = false;              // the pixel probe window
+    int probe_x = 0, probe_y = 0;         // its pixel, image pixels from the top left
+    int probe_channel = 0;                // 0 R, 1 G, 2 B
 };
+
+// The chain's interval sums for the current schedule (built on first use after a change).
+const ddpm::ChainSchedule& app_chain(App& app);
+// x_t's uniforms at t of the app's process and seed (the chain's coefficients come from app_chain).
+ddpm::gpu::XtUniforms app_xt_uniforms(App& app, int t);
+ddpm::gpu::XtUniforms app_xt_uniforms(App& app, int t, ddpm::Process process);
+// Queues an image for the x_t shader at this point of the current window's draw list.
+void queue_view(App& app, const ddpm::gpu::XtUniforms& u, ImVec2 origin, float zoom, ImVec2 clip_min, ImVec2 clip_max);
+// Views of the chain (app/views/).
+void draw_step_view(App& app);
+void draw_process_compare_view(App& app);   // closed form beside chain (app/views/compare_process.cpp)
+void draw_probe_window(App& app);
+// Frees the views' GL textures (before the context goes).
+void release_chain_views(App& app);
 
 // An image with where it came from.
 struct LoadedImage {
@@ -141,7 +166,7 @@ bool open_scheduler_config(App& app, const std::string& path);
 // The Schedule section (app/views/schedule_controls.cpp).
 void draw_schedule_controls_view(App& app);
 
-// The Compare window (app/views/compare.cpp).
+// The Compare schedules window (app/views/compare.cpp).
 void draw_compare_view(App& app);
 // The t that pane schedule s shows while A shows app.t, by app.compare.sync.
 int compare_t(const App& app, const ddpm::Schedule& s);

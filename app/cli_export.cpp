@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -15,6 +16,9 @@
 #include "ddpm/image.h"
 #include "ddpm/noise.h"
 #include "ddpm/png.h"
+#include "ddpm/probe.h"
+#include "ddpm/rng.h"
+#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -120,12 +124,73 @@ int run_compare(const Flags& f, const std::vector<int>& ts, const Usage& usage) 
     return 0;
 }
 
+// --probe X,Y: one pixel over t as CSV or as a plot, with a manifest beside it. Returns the exit code.
+template <class Flags>
+int run_probe(const Flags& f, const ddpm::Schedule& s, const std::vector<int>& ts) {
+    int x = -1, y = -1;
+    const std::string& p = f.probe;
+    const std::size_t comma = p.find(',');
+    const auto number = [](std::string_view v, int& out) {
+        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+        return !v.empty() && ec == std::errc() && end == v.data() + v.size();
+    };
+    if (comma == std::string::npos || !number(std::string_view(p).substr(0, comma), x) ||
+        !number(std::string_view(p).substr(comma + 1), y))
+        return fail(kExitUsage, "--probe " + p + ": give the pixel as X,Y (image pixels from the top left), e.g. 200,150");
+    const std::string ext = lower_extension(f.out);
+    if (ext != ".csv" && ext != ".png") return fail(kExitUsage, "--probe writes FILE.csv (the table) or FILE.png (the plot)");
+    if (f.image.empty()) return fail(kExitUsage, "--probe needs an input IMAGE");
+    if (ts.empty()) return fail(kExitUsage, "--probe needs --t: a list (0,10,100) or a range (0:1000:5)");
+    auto bytes = ddpm::read_file(f.image);
+    if (!bytes) return fail(kExitFailure, bytes.error());
+    auto x0 = ddpm::decode_image(bytes->data(), bytes->size(), f.image);
+    if (!x0) return fail(kExitFailure, x0.error());
+    if (f.max_side > 0 && std::max(x0->width, x0->height) > f.max_side) *x0 = ddpm::downsize(*x0, f.max_side);
+    auto rows = ddpm::probe_pixel(*x0, s, x, y, ts, f.seed);
+    if (!rows) return fail(kExitUsage, "--probe " + p + ": " + rows.error());
+    std::vector<uint8_t> out;
+    if (ext == ".csv") {
+        const std::string text = ddpm::probe_csv(*rows);
+        out.assign(text.begin(), text.end());
+    } else {
+        std::vector<uint32_t> others;
+        for (uint32_t k = 1; k <= 4; ++k) others.push_back(f.seed + k);
+        out = ddpm::encode_png(ddpm::render_probe_plot(*x0, s, x, y, ts, f.seed, others));
+    }
+    nlohmann::ordered_json m;
+    m["ddpm_viz_version"] = DDPM_VERSION;
+    m["noise_generator"] = {{"name", "philox4x32-10"}, {"version", ddpm::rng::kVersion}};
+    m["kind"] = ext == ".csv" ? "probe-csv" : "probe-plot";
+    m["files"] = {fs::path(f.out).filename().string(), fs::path(f.out).filename().string() + ".manifest.json"};
+    const auto& sp = s.params;
+    m["schedule"] = nlohmann::ordered_json::parse(ddpm::schedule_params_json(sp));
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(ddpm::fnv1a64(bytes->data(), bytes->size())));
+    m["input"] = {{"path", f.image}, {"fnv1a64", hash}, {"width", x0->width}, {"height", x0->height}};
+    m["max_side"] = f.max_side;
+    m["seed"] = f.seed;
+    m["probe"] = {x, y};
+    m["t"] = ts;
+    const std::string manifest = m.dump(2) + "\n";
+    const std::string manifest_path = f.out + ".manifest.json";
+    std::error_code ec;
+    if (!f.force)
+        for (const auto& target : {f.out, manifest_path})
+            if (fs::exists(target, ec)) return fail(kExitFailure, target + " already exists; pass --force to replace it");
+    if (auto st = ddpm::write_file_atomic(f.out, out, f.force); !st) return fail(kExitFailure, st.error);
+    if (auto st = ddpm::write_file_atomic(manifest_path, std::vector<uint8_t>(manifest.begin(), manifest.end()), f.force); !st) {
+        std::filesystem::remove(f.out, ec);
+        return fail(kExitFailure, st.error);
+    }
+    return 0;
+}
+
 }  // namespace
 
 void add_export_command(CLI::App& app, int& exit_code) {
     struct Flags {
         ScheduleFlags schedule;
-        std::string image, out, t, name, view = "xt", labels = "t", curves = "alpha_bar,sqrt_alpha_bar,sqrt_one_minus_alpha_bar";
+        std::string image, out, t, name, view = "xt", process = "closed", probe, labels = "t", curves = "alpha_bar,sqrt_alpha_bar,sqrt_one_minus_alpha_bar";
         uint32_t seed = 0;
         bool force = false, plot = false, log_y = false;
         int max_side = 0, columns = 0, gap = 8, fps = 10, loop = 0, width = 960, height = 540;
@@ -140,6 +205,9 @@ void add_export_command(CLI::App& app, int& exit_code) {
     // The long story goes below the options, so the top-level --help lists the command in one line.
     cmd->footer(
         "The kind follows --out:\n"
+        "  (--view step: x_{t-1} | sqrt(beta_t) eps_t | x_t of the chain; --view strip: the chain strip of several t)\n"
+        "  --probe X,Y   FILE.csv: t,x0_r,x0_g,x0_b,closed_r,closed_g,closed_b,chain_r,chain_g,chain_b,mean_r,mean_g,mean_b,sd\n"
+        "                FILE.png: that pixel over t, chain and closed-form paths, mean and +-2 sd band\n"
         "  DIR/          one PNG per t: DIR/NAME_t0000.png (zero-padded to the digits of T)\n"
         "  FILE.png      one t: the frame at full resolution; several: a filmstrip (--plot: the schedule plot)\n"
         "  FILE.gif      an animation (giflib)        FILE.mp4   an H.264 video (needs the ffmpeg command)\n"
@@ -151,6 +219,10 @@ void add_export_command(CLI::App& app, int& exit_code) {
         "Examples:\n"
         "  ddpm-viz export cat.png --t 500 --seed 1 --out x500.png\n"
         "  ddpm-viz export cat.png --t 300 --view equation --out equation.png\n"
+        "  ddpm-viz export cat.png --t 500 --view step --out step.png\n"
+        "  ddpm-viz export cat.png --t 0:1000:50 --process chain --out chain.gif\n"
+        "  ddpm-viz export cat.png --t 0,1,2,3,10,100,1000 --view strip --max-side 96 --out strip.png\n"
+        "  ddpm-viz export cat.png --probe 200,150 --t 0:1000:5 --out probe.csv\n"
         "  ddpm-viz export cat.png --t 0:1000:25 --out frames/\n"
         "  ddpm-viz export cat.png --t 0,50,100,250,500,1000 --labels alpha_bar --out strip.png\n"
         "  ddpm-viz export cat.png --t 0:1000:10 --max-side 256 --fps 20 --out noise.gif\n"
@@ -172,7 +244,13 @@ void add_export_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--max-side", f->max_side, "Downsize the input so its longer side is at most N pixels (0: full size)")
         ->check(CLI::NonNegativeNumber)->type_name("N");
     cmd->add_option("--view", f->view, "Single frame: xt (x_t alone) or equation (x0 + eps = x_t with their weights)")
-        ->check(CLI::IsMember({"xt", "equation"}))->capture_default_str();
+        ->check(CLI::IsMember({"xt", "equation", "step", "strip"}))->capture_default_str();
+    cmd->add_option("--process", f->process,
+                    "closed: every frame a sample of q(x_t | x0) with one eps; chain: one sample path of the Markov chain")
+        ->check(CLI::IsMember({"closed", "chain"}))->capture_default_str();
+    cmd->add_option("--probe", f->probe,
+                    "X,Y: one pixel's values over --t (image pixels from the top left) as FILE.csv, or FILE.png for the plot")
+        ->type_name("X,Y")->group("Probe");
     cmd->add_option("--name", f->name, "Sequence file prefix (default: the input's file name without extension)")
         ->type_name("NAME")
         ->group("Sequence");
@@ -219,6 +297,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
             if (!parsed) return usage("--t " + f->t + ": " + parsed.error());
             ts = std::move(*parsed);
         }
+        if (!f->probe.empty()) return void(exit_code = run_probe(*f, *schedule, ts));
         if (!f->compare.empty()) return void(exit_code = run_compare(*f, ts, usage));
         auto kind = kind_for_out(f->out, ts.size(), f->plot);
         if (!kind) return usage(kind.error());
@@ -232,8 +311,13 @@ void add_export_command(CLI::App& app, int& exit_code) {
         r.overwrite = f->force;
         r.ts = ts;
         r.view = f->view;
+        r.process = *ddpm::parse_process(f->process);
         if (r.view == "equation" && r.kind != ddpm::ExportKind::Frame)
             return usage("--view equation is for a single frame: FILE.png with one t");
+        if (r.view == "step" && (r.kind != ddpm::ExportKind::Frame || ts[0] < 1))
+            return usage("--view step is for a single frame at t >= 1: FILE.png with one t");
+        if (r.view == "strip" && r.kind != ddpm::ExportKind::Filmstrip)
+            return usage("--view strip needs several timesteps and FILE.png");
         if (ddpm::export_needs_image(r.kind)) {
             if (f->image.empty()) return usage("export to " + f->out + " needs an input IMAGE");
             if (ts.empty())

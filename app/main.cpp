@@ -1,6 +1,7 @@
 // ddpm-viz: the window by default, or a headless command (schedule, export).
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstdio>
 #include <iostream>
 
 #include "cli.h"
@@ -35,8 +36,10 @@ static int run(int argc, char** argv) {
     schedule.add_to(app);
     app.add_option("--t", t, "Timestep shown at start, 0 (clean image) to T")->group("View");
     add_seed_option(app, gui.seed);
-    app.add_option("--view", gui.view, "xt: the noisy image; equation: x0 | eps | x_t side by side")
-        ->check(CLI::IsMember({"xt", "equation"}))
+    app.add_option("--view", gui.view,
+                   "xt: the noisy image; equation: x0 | eps | x_t side by side; step: x_{t-1} | sqrt(beta_t) eps_t | x_t "
+                   "of the chain; compare: closed form beside the chain")
+        ->check(CLI::IsMember({"xt", "equation", "step", "compare"}))
         ->capture_default_str()
         ->group("View");
     app.add_option("--show", gui.show, "Open these windows at start: distribution, reparam, how-it-works (comma-separated)")
@@ -47,6 +50,15 @@ static int run(int argc, char** argv) {
     app.add_option("--pin", pins, "Pin a schedule at start, as schedule flags in quotes: --pin \"--schedule cosine\" (up to 4)")
         ->type_name("FLAGS")->group("View");
     app.add_flag("--compare-view", gui.compare, "Open the Compare schedules window (A/B panes) at start")->group("View");
+    app.add_option("--process", gui.process,
+                   "closed: one eps, every frame a sample of q(x_t | x0); chain: one sample path of the Markov chain")
+        ->check(CLI::IsMember({"closed", "chain"}))
+        ->capture_default_str()
+        ->group("View");
+    std::string probe;
+    app.add_option("--probe", probe, "Open the pixel probe on pixel X,Y (image pixels from the top left)")
+        ->type_name("X,Y")
+        ->group("View");
     app.add_option("--screenshot", gui.screenshot, "Save the whole window as PNG after the first frames, then exit (needs a display)")
         ->group("Automation");
     app.add_option("--render", gui.render, "Save x_t at the image's resolution, rendered by the GPU shader offscreen (EGL, no display), then exit")
@@ -80,6 +92,13 @@ static int run(int argc, char** argv) {
     }
     if (t >= 0) gui.t = t;
     else if (app.count("--t")) return fail(kExitUsage, "--t must be 0 or more, got " + std::to_string(t));
+    if (!probe.empty()) {
+        int x = -1, y = -1;
+        char rest = 0;
+        if (std::sscanf(probe.c_str(), "%d,%d%c", &x, &y, &rest) != 2 || x < 0 || y < 0)
+            return fail(kExitUsage, "--probe " + probe + ": give the pixel as X,Y (0 or more, from the top left), e.g. 200,150");
+        gui.probe = std::pair{x, y};
+    }
     if (!gui.render.empty()) return run_render(gui);
     return run_gui(gui);
 }

@@ -204,6 +204,18 @@ void draw_timestep_controls(App& app) {
     ImGui::InputScalar("##seed", ImGuiDataType_U32, &app.seed);
     ImGui::SameLine();
     if (ImGui::Button("New seed")) app.seed = std::random_device{}();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(tr("process"));
+    ImGui::SameLine();
+    if (ImGui::RadioButton(tr("closed form"), app.process == ddpm::Process::Closed)) app.process = ddpm::Process::Closed;
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", tr("x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) eps with one eps for every t:\n"
+                                   "each frame is a sample of q(x_t | x0), but the frames share their noise"));
+    ImGui::SameLine();
+    if (ImGui::RadioButton(tr("Markov chain"), app.process == ddpm::Process::Chain)) app.process = ddpm::Process::Chain;
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", tr("One sample path x_0, x_1, ..., x_T of q(x_t | x_{t-1}) = N(sqrt(1 - beta_t) x_{t-1}, beta_t I),\n"
+                                   "fresh noise at every step (computed by random access in O(log T) per pixel)"));
 }
 
 void draw_schedule_controls(App& app) { draw_schedule_controls_view(app); }
@@ -299,18 +311,34 @@ void draw_xt_canvas(App& app) {
     }
     if (ImGui::IsItemHovered() || ImGui::IsItemActive()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
     // The numbers behind the pixel under the mouse (three normals, computed only while hovering).
+    // A click without a drag opens the pixel probe on that pixel.
+    if (ImGui::IsItemHovered() && ImGui::IsMouseReleased(ImGuiMouseButton_Left) && app.x0.width == app.renderer.width()) {
+        const ImVec2 drag = ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0);
+        const int px = int(std::floor((io.MousePos.x - origin.x - v.offset.x) / v.zoom));
+        const int py = int(std::floor((io.MousePos.y - origin.y - v.offset.y) / v.zoom));
+        if (std::abs(drag.x) + std::abs(drag.y) < 3 && px >= 0 && py >= 0 && px < app.x0.width && py < app.x0.height)
+            app.probe_open = true, app.probe_x = px, app.probe_y = py;
+    }
     if (ImGui::IsItemHovered() && !ImGui::IsItemActive() && app.x0.width == app.renderer.width()) {
         const int px = int(std::floor((io.MousePos.x - origin.x - v.offset.x) / v.zoom));
         const int py = int(std::floor((io.MousePos.y - origin.y - v.offset.y) / v.zoom));
         if (px >= 0 && py >= 0 && px < app.x0.width && py < app.x0.height) {
-            const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
+            const auto u = app_xt_uniforms(app, app.t);
             const std::size_t pixel = std::size_t(py) * std::size_t(app.x0.width) + std::size_t(px);
             const ddpm::rng::Normal4 z = ddpm::rng::normal4(u.key, pixel);
             float x0[3], eps[3], xt[3];
+            // The chain's x_t by random access; its "eps" is the path's standardised noise.
+            const auto chain = app.process == ddpm::Process::Chain
+                                   ? ddpm::chain_pixel_path(app.x0, app_chain(app), px, py, {app.t}, app.seed)[0]
+                                   : std::array<float, 3>{};
             for (int c = 0; c < 3; ++c) {
                 x0[c] = app.x0.data[pixel * 3 + c];
                 eps[c] = z.v[c];
                 xt[c] = u.sqrt_alpha_bar * x0[c] + u.sqrt_one_minus_alpha_bar * eps[c];
+                if (app.process == ddpm::Process::Chain) {
+                    xt[c] = chain[std::size_t(c)];
+                    eps[c] = app.t == 0 ? 0.0f : (xt[c] - u.sqrt_alpha_bar * x0[c]) / u.sqrt_one_minus_alpha_bar;
+                }
             }
             ImGui::BeginTooltip();
             ImGui::Text("pixel (%d, %d)", px, py);
@@ -336,7 +364,7 @@ void draw_xt_canvas(App& app) {
     }
     // Compute x_t for whichever is fewer: the image's pixels (once per t, then shown as a texture)
     // or the screen pixels the image covers (every frame, view_frag.glsl's nearest neighbour).
-    const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
+    const auto u = app_xt_uniforms(app, app.t);
     const ImVec2 p0(origin.x + v.offset.x, origin.y + v.offset.y), end(origin.x + avail.x, origin.y + avail.y);
     const ImVec2 p1(p0.x + image.x * v.zoom, p0.y + image.y * v.zoom);
     const ImVec2 fb = io.DisplayFramebufferScale;
@@ -373,7 +401,7 @@ void draw_operator(ImDrawList* draw, ImVec2 centre, float half, bool plus) {
 }
 
 void draw_equation(App& app) {
-    const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
+    const auto u = app_xt_uniforms(app, app.t);
     ImGui::Text(tr("t = %d:  %s"), app.t, live_equation(u).c_str());
     ImGui::Spacing();
     if (app.renderer.width() == 0) return;
@@ -391,7 +419,7 @@ void draw_equation(App& app) {
     std::snprintf(captions[1][1], 64, "sqrt(1 - alpha_bar_t) = %.3f", u.sqrt_one_minus_alpha_bar);
     std::snprintf(captions[2][0], 64, "x_t");
     std::snprintf(captions[2][1], 64, "t = %d", app.t);
-    const ddpm::gpu::XtUniforms parts[3] = {{1, 0, u.key}, {0, 1, u.key}, u};   // x0 alone, eps alone, x_t
+    const ddpm::gpu::XtUniforms parts[3] = {ddpm::gpu::with_weights(u, 1, 0), ddpm::gpu::with_weights(u, 0, 1), u};   // x0 alone, eps alone, x_t
     const float y = ImGui::GetCursorPosY();
     for (int k = 0; k < 3; ++k) {
         if (k) {
@@ -418,6 +446,10 @@ void draw_equation(App& app) {
 
 }  // namespace
 
+void queue_view(App& app, const ddpm::gpu::XtUniforms& u, ImVec2 origin, float zoom, ImVec2 clip_min, ImVec2 clip_max) {
+    draw_view(app, u, origin, zoom, clip_min, clip_max);
+}
+
 void draw_menu_bar(App& app) {
     if (!ImGui::BeginMainMenuBar()) return;
     if (ImGui::BeginMenu("File")) {
@@ -436,6 +468,9 @@ void draw_menu_bar(App& app) {
         ImGui::MenuItem(tr("Compare schedules"), nullptr, &app.compare.open);
         if (ImGui::MenuItem("x_t", nullptr, app.view == "xt")) app.view = "xt";
         if (ImGui::MenuItem("Equation: x0 | eps | x_t", nullptr, app.view == "equation")) app.view = "equation";
+        if (ImGui::MenuItem(tr("Step: x_{t-1} | sqrt(beta_t) eps_t | x_t"), nullptr, app.view == "step")) app.view = "step";
+        if (ImGui::MenuItem(tr("Compare: closed form | chain"), nullptr, app.view == "compare")) app.view = "compare";
+        if (ImGui::MenuItem(tr("Pixel probe"), nullptr, app.probe_open)) app.probe_open = !app.probe_open;
         ImGui::Separator();
         ImGui::MenuItem(tr("Distribution of x_t"), nullptr, &app.distribution.open);
         ImGui::MenuItem(tr("Reparameterization trick"), nullptr, &app.reparam.open);
@@ -474,7 +509,15 @@ void draw_image_view(App& app) {
         if (ImGui::RadioButton("x_t", app.view == "xt")) app.view = "xt";
         ImGui::SameLine();
         if (ImGui::RadioButton("x0 | eps | x_t", app.view == "equation")) app.view = "equation";
-        if (app.view == "xt") {
+        ImGui::SameLine();
+        if (ImGui::RadioButton(tr("step"), app.view == "step")) app.view = "step";
+        ImGui::SameLine();
+        if (ImGui::RadioButton(tr("closed | chain"), app.view == "compare")) app.view = "compare";
+        if (app.view == "step") {
+            draw_step_view(app);
+        } else if (app.view == "compare") {
+            draw_process_compare_view(app);
+        } else if (app.view == "xt") {
             ImGui::SameLine(0, ImGui::GetFontSize() * 2);
             if (ImGui::Button("Fit")) app.image_view.fit = true;
             ImGui::SameLine();
@@ -486,7 +529,7 @@ void draw_image_view(App& app) {
             }
             ImGui::SameLine();
             ImGui::TextDisabled("%.0f%%  (wheel: zoom, drag: pan)", app.image_view.zoom * 100);
-            const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
+            const auto u = app_xt_uniforms(app, app.t);
             ImGui::Text("t = %d:  %s", app.t, live_equation(u).c_str());
             draw_xt_canvas(app);
         } else {
@@ -602,6 +645,7 @@ void draw_frame(App& app) {
     draw_reparam_view(app);
     draw_how_it_works(app);
     draw_compare_view(app);
+    draw_probe_window(app);
     draw_status_line(app);
     app.reset_layout = false;
 

@@ -21,6 +21,7 @@
 #include "ddpm/noise.h"
 #include "ddpm/parallel.h"
 #include "ddpm/png.h"
+#include "ddpm/probe.h"
 #include "export_internal.h"
 
 namespace ddpm {
@@ -239,8 +240,22 @@ private:
     std::string error_;
 };
 
-Rgb8 frame_at(const Image& x0, const Schedule& s, int t, uint32_t seed, unsigned threads) {
-    return to_rgb8(q_sample(x0, s, t, seed, threads));
+// x_t of the request's process; `chain` is built once per export (O(T)), not once per frame.
+Rgb8 frame_at(const Image& x0, const Schedule& s, const ChainSchedule& chain, Process process, int t, uint32_t seed,
+              unsigned threads) {
+    return to_rgb8(process == Process::Chain ? chain_sample(x0, chain, t, seed, threads) : q_sample(x0, s, t, seed, threads));
+}
+
+// The equation view's noise picture: eps of the closed form, or the chain path's standardised noise
+// (x_t - sqrt(alpha_bar_t) x0) / sqrt(1 - alpha_bar_t), which is 0 at t = 0.
+Image equation_noise(const Image& x0, const ChainSchedule& chain, Process process, int t, uint32_t seed, unsigned threads) {
+    if (process == Process::Closed) return noise_image(x0.width, x0.height, seed, kEpsStream, threads);
+    ChainPath path = chain_path(chain, t);
+    Image out{x0.width, x0.height, std::vector<float>(x0.data.size(), 0.0f)};
+    if (path.levels.empty()) return out;
+    path.signal = 0, path.noise = 1;
+    chain_sample_pixels(x0.data.data(), out.data.data(), 0, std::size_t(x0.width) * std::size_t(x0.height), path, seed);
+    return out;
 }
 
 // Refuses, before any work, a sheet no viewer opens (labels take at most ~120 rows per tile row).
@@ -272,7 +287,12 @@ Status check_request(const ExportRequest& r, const Schedule& s) {
         if (auto dup = std::adjacent_find(sorted.begin(), sorted.end()); dup != sorted.end())
             return Error{"t = " + std::to_string(*dup) + " appears twice; a sequence writes one file per t"};
     }
-    if (r.view != "xt" && r.view != "equation") return Error{"the view '" + r.view + "' is neither xt nor equation"};
+    if (r.view != "xt" && r.view != "equation" && r.view != "step" && r.view != "strip")
+        return Error{"the view '" + r.view + "' is none of xt, equation, step and strip"};
+    if (r.view == "step" && (r.kind != ExportKind::Frame || r.ts.size() != 1 || r.ts[0] < 1))
+        return Error{"the step view is one frame at a t of 1 or more (it shows x_{t-1}, the step's noise and x_t)"};
+    if (r.view == "strip" && r.kind != ExportKind::Filmstrip)
+        return Error{"the chain strip needs several timesteps and a FILE.png"};
     if (r.max_side < 0) return Error{"the maximum side must be 0 (full size) or more, got " + std::to_string(r.max_side)};
     if (r.kind == ExportKind::Mp4 && (r.video.fps < 1 || r.video.fps > 240))
         return Error{"the frame rate must be 1 to 240 frames per second, got " + std::to_string(r.video.fps)};
@@ -324,6 +344,7 @@ std::string manifest_json(const ExportRequest& r, const std::vector<std::string>
         m["input"] = {{"path", r.input_path}, {"fnv1a64", hash}, {"width", r.x0.width}, {"height", r.x0.height}};
         m["max_side"] = r.max_side;
         m["seed"] = r.seed;
+        m["process"] = process_name(r.process);
         m["t"] = r.ts;
         m["view"] = r.view;
     }
@@ -397,6 +418,7 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
     const bool shrink = export_needs_image(r.kind) && r.max_side > 0 && std::max(r.x0.width, r.x0.height) > r.max_side;
     const Image shrunk = shrink ? downsize(r.x0, r.max_side) : Image{};
     const Image& x0 = shrink ? shrunk : r.x0;
+    const ChainSchedule chain = r.process == Process::Chain ? make_chain_schedule(s) : ChainSchedule{};
     const int n = int(r.ts.size());
     Progress progress(control, export_needs_image(r.kind) ? n : 1);
     const auto stage = [&](const std::string& target, const std::vector<uint8_t>& bytes) {
@@ -407,9 +429,15 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
     case ExportKind::Frame: {
         if (r.view == "equation")
             if (auto st = check_sheet("equation view", 3, 1, x0.width, x0.height, 200); !st) return Error{st.error};
-        Rgb8 frame = frame_at(x0, s, r.ts[0], r.seed, threads);
+        if (r.view == "step") {
+            if (auto st = check_sheet("step view", 3, 1, x0.width, x0.height, 200); !st) return Error{st.error};
+            stage(r.out, encode_png(render_step(chain_step(x0, s, r.ts[0], r.seed, threads), s, r.ts[0])));
+            progress.step();
+            break;
+        }
+        Rgb8 frame = frame_at(x0, s, chain, r.process, r.ts[0], r.seed, threads);
         if (r.view == "equation")
-            frame = render_equation(to_rgb8(x0), to_rgb8(noise_image(x0.width, x0.height, r.seed, kEpsStream, threads)),
+            frame = render_equation(to_rgb8(x0), to_rgb8(equation_noise(x0, chain, r.process, r.ts[0], r.seed, threads)),
                                     frame, s, r.ts[0]);
         stage(r.out, encode_png(frame));
         progress.step();
@@ -418,7 +446,7 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
     case ExportKind::Sequence:
         for_each_index(n, threads, [&](std::size_t i) {
             if (!progress.keep_going()) return false;
-            stage(targets[i], encode_png(frame_at(x0, s, r.ts[i], r.seed, 1)));
+            stage(targets[i], encode_png(frame_at(x0, s, chain, r.process, r.ts[i], r.seed, 1)));
             progress.step();
             return progress.ok();
         });
@@ -428,13 +456,18 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         if (auto st = check_sheet("filmstrip", cols, (n + cols - 1) / cols, x0.width, x0.height, r.filmstrip.gap); !st)
             return Error{st.error};
         std::vector<Rgb8> tiles(n);
+        // The chain strip is the chain's path, whatever the process.
+        const bool strip = r.view == "strip";
+        const ChainSchedule strip_chain = strip && r.process != Process::Chain ? make_chain_schedule(s) : ChainSchedule{};
+        const ChainSchedule& tile_chain = strip && r.process != Process::Chain ? strip_chain : chain;
         for_each_index(n, threads, [&](std::size_t i) {
             if (!progress.keep_going()) return false;
-            tiles[i] = frame_at(x0, s, r.ts[i], r.seed, 1);
+            tiles[i] = frame_at(x0, s, tile_chain, strip ? Process::Chain : r.process, r.ts[i], r.seed, 1);
             progress.step();
             return true;
         });
-        if (progress.keep_going()) stage(r.out, encode_png(render_filmstrip(tiles, r.ts, s, r.filmstrip)));
+        if (progress.keep_going())
+            stage(r.out, encode_png(strip ? render_chain_strip(tiles, r.ts) : render_filmstrip(tiles, r.ts, s, r.filmstrip)));
         break;
     }
     case ExportKind::Gif: {
@@ -446,7 +479,7 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         std::vector<detail::GifFrame> frames(n);
         for_each_index(n, threads, [&](std::size_t i) {
             if (!progress.keep_going()) return false;
-            frames[i] = detail::quantize_gif_frame(frame_at(x0, s, r.ts[i], r.seed, 1));
+            frames[i] = detail::quantize_gif_frame(frame_at(x0, s, chain, r.process, r.ts[i], r.seed, 1));
             progress.step();
             return true;
         });
@@ -469,7 +502,7 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         for (int first = 0; first < n && progress.keep_going(); first += int(threads)) {
             const int count = std::min(int(threads), n - first);
             for_each_index(count, threads, [&](std::size_t k) {
-                Rgb8 full = frame_at(x0, s, r.ts[first + k], r.seed, 1);
+                Rgb8 full = frame_at(x0, s, chain, r.process, r.ts[first + k], r.seed, 1);
                 Rgb8& even = batch[k];
                 even.width = w, even.height = h;
                 even.pixels.resize(std::size_t(w) * h * 3);

@@ -217,3 +217,37 @@ TEST_CASE("T = 10 warns in the values panel that x_T is far from the prior", "[g
     CHECK(count_colour(short_chain, values, 255, 191, 77, 40) > 200);
     CHECK(count_colour(long_chain, values, 255, 191, 77, 40) < 20);
 }
+
+TEST_CASE("The step view shows x_{t-1} and x_t nearly alike and the step's noise between them", "[gui][chain]") {
+    const ddpm::Rgb8 shot = screenshot("step", "--view step --t 100 --process chain");
+    const Box prev{400, 160, 580, 280}, noise{720, 160, 900, 280}, xt{1000, 160, 1180, 280};
+    // One step of beta = 0.002 changes each value by about 0.045 (3 levels of 255), the noise tile is N(0, 1).
+    const double step_change = mean_abs_difference(shot, [&] {
+        ddpm::Rgb8 moved = shot;   // x_t's tile laid over x_{t-1}'s
+        for (int y = prev.y0; y < prev.y1; ++y)
+            for (int x = prev.x0; x < prev.x1; ++x)
+                std::copy_n(at(shot, x + (xt.x0 - prev.x0), y), 3,
+                            &moved.pixels[(std::size_t(y) * moved.width + std::size_t(x)) * 3]);
+        return moved;
+    }(), prev);
+    INFO("mean |x_t - x_{t-1}| " << step_change << ", noise tile sd " << stddev(shot, noise));
+    CHECK(step_change < 12);
+    CHECK(stddev(shot, noise) > 60);
+}
+
+TEST_CASE("The compare view shows two different noisy images and the probe window draws the chain path", "[gui][chain]") {
+    const ddpm::Rgb8 cmp = screenshot("compare", "--view compare --t 500");
+    const Box closed{400, 120, 680, 300}, chain{745, 120, 1025, 300};
+    CHECK(stddev(cmp, closed) > 40);
+    CHECK(stddev(cmp, chain) > 40);
+    ddpm::Rgb8 shifted = cmp;
+    for (int y = closed.y0; y < closed.y1; ++y)
+        for (int x = closed.x0; x < closed.x1; ++x)
+            std::copy_n(at(cmp, x + (chain.x0 - closed.x0), y), 3, &shifted.pixels[(std::size_t(y) * shifted.width + std::size_t(x)) * 3]);
+    CHECK(mean_abs_difference(cmp, shifted, closed) > 30);   // pixel by pixel they differ
+
+    const ddpm::Rgb8 probe = screenshot("probe", "--process chain --t 300 --probe 200,150");
+    const int red = count_colour(probe, Box{710, 110, 1240, 380}, 255, 90, 70, 50);
+    INFO(red << " chain-path pixels");
+    CHECK(red > 300);
+}

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ddpm/chain.h"
 #include "ddpm/image.h"
 #include "ddpm/result.h"
 #include "ddpm/schedule.h"
@@ -73,6 +74,7 @@ struct ExportRequest {
     ScheduleParams params;
     std::vector<int> ts;               // timesteps, in order (parse_t_list)
     uint32_t seed = 0;
+    Process process = Process::Closed;  // x_t of the closed form (one eps) or of the chain's path
     std::string view = "xt";           // Frame: "xt", or "equation" for x0 + eps = x_t side by side
     int max_side = 0;                  // > 0: downsize x0 so its longer side is at most this
     std::string out;                   // the file, or for Sequence the folder

@@ -7,7 +7,8 @@
 // come from one call (index = pixel), the fourth normal is for 2D points and spare.
 // The float part uses nothing but + - * /, sqrt, bit casts and int <-> float conversions of
 // values below 2^24 (all exact), so shaders/noise.glsl computes the same numbers on the GPU.
-// Streams of one seed: 0 is q_sample's eps, t the Markov step t (see noise.h).
+// Streams of one seed: 0 is q_sample's eps, t the Markov step t, 0x40000000 + t the posterior sample at t
+// (see noise.h), 0x80000000 | t the chain's bisection node t (see chain.h).
 #include <array>
 #include <cmath>
 #include <cstddef>
