@@ -17,7 +17,8 @@ static int run(int argc, char** argv) {
         "  ddpm-viz                                   open the window\n"
         "  ddpm-viz photo.jpg --schedule cosine --t 300\n"
         "  ddpm-viz schedule --schedule cosine --T 1000 --out cosine.csv\n"
-        "  ddpm-viz export photo.jpg --t 500 --seed 1 --out x500.png",
+        "  ddpm-viz export photo.jpg --t 500 --seed 1 --out x500.png\n"
+        "  ddpm-viz toy --data moons --t 0,100,500 --out moons.csv",
         "ddpm-viz"};
     app.set_version_flag("--version", DDPM_VERSION);
     app.require_subcommand(0, 1);
@@ -25,6 +26,7 @@ static int run(int argc, char** argv) {
     int exit_code = 0;
     add_schedule_command(app, exit_code);
     add_export_command(app, exit_code);
+    add_toy_command(app, exit_code);
 
     GuiOptions gui;
     ScheduleFlags schedule;

@@ -682,6 +682,7 @@ Rgb8 render_scene(const Points& x, const std::vector<uint32_t>& colors, const Sc
                 const int gx = std::min(o.density_g - 1, px * o.density_g / o.size);
                 const int gy = std::min(o.density_g - 1, (o.size - 1 - py) * o.density_g / o.size);   // grid row 0 at y = lo
                 c = heat_color((*o.density)[std::size_t(gy) * std::size_t(o.density_g) + std::size_t(gx)] / dmax);
+                for (auto& v : c) v = uint8_t(v * 0.6);   // dimmed, so the points stay visible over it
             }
             std::copy(c.begin(), c.end(), &img.pixels[(std::size_t(py) * std::size_t(o.size) + std::size_t(px)) * 3]);
         }

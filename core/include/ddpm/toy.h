@@ -213,7 +213,7 @@ struct SceneOptions {
     const std::vector<double>* density = nullptr;   // density_grid over [lo, hi]^2 (any g), optional
     int density_g = 0;
     std::string label;                // drawn at the top left, e.g. "t = 250"
-    float point_radius = 1.0f;
+    float point_radius = 2.0f;          // points are (2r - 1)-pixel squares
 };
 // Points over the heat map with the N(0, I) circles (radius 1 and 2), as the window draws them.
 Rgb8 render_scene(const Points& x, const std::vector<uint32_t>& colors, const SceneOptions& options);
