@@ -18,6 +18,8 @@
 #include "renderer.h"
 
 struct GLFWwindow;
+struct Toy2dState;    // app/views/toy2d.h
+struct RibbonState;   // app/views/ribbon.h
 
 // Zoom and pan of the image view, in screen pixels per image pixel.
 struct ImageViewState {
@@ -93,6 +95,11 @@ struct App {
     ddpm::gpu::XtUniforms xt_target_uniforms;
     bool xt_target_valid = false;         // xt_target holds x_t of the current image for those uniforms
     std::string gpu_note;                 // e.g. "shown downscaled to ..."
+
+    // --- Views with their own state (created on first use).
+    std::shared_ptr<Toy2dState> toy2d;
+    std::shared_ptr<RibbonState> ribbon;
+    int toy_points = 10000;               // --toy-points: the 2D toy view's preset size at start
 };
 
 // An image with where it came from.
@@ -126,5 +133,8 @@ void draw_controls(App& app);
 void draw_image_view(App& app);
 void draw_plots(App& app);
 void draw_status_line(App& app);
+// app/views: the 2D toy data view and the 1D density ribbon, in the Image panel.
+void draw_toy2d_view(App& app);
+void draw_ribbon_view(App& app);
 // The whole frame: panels, then the once-per-frame updates.
 void draw_frame(App& app);

@@ -143,6 +143,7 @@ int run_gui(const GuiOptions& options) {
         app.t = options.t.value_or(default_t(app.schedule));
         app.seed = options.seed;
         app.view = options.view;
+        app.toy_points = options.toy_points;
         if (!load_start_image(app, options)) {
             // Keep the window useful: the cat, with the reason in the status line.
             const std::string why = app.status;

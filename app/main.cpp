@@ -35,8 +35,12 @@ static int run(int argc, char** argv) {
     schedule.add_to(app);
     app.add_option("--t", t, "Timestep shown at start, 0 (clean image) to T")->group("View");
     add_seed_option(app, gui.seed);
-    app.add_option("--view", gui.view, "xt: the noisy image; equation: x0 | eps | x_t side by side")
-        ->check(CLI::IsMember({"xt", "equation"}))
+    app.add_option("--view", gui.view, "xt: the noisy image; equation: x0 | eps | x_t side by side; toy2d: 2D toy data; ribbon: the 1D density ribbon")
+        ->check(CLI::IsMember({"xt", "equation", "toy2d", "ribbon"}))
+        ->capture_default_str()
+        ->group("View");
+    app.add_option("--toy-points", gui.toy_points, "Points of the 2D toy view's data at start")
+        ->check(CLI::Range(1, 1000000))
         ->capture_default_str()
         ->group("View");
     app.add_option("--screenshot", gui.screenshot, "Save the whole window as PNG after the first frames, then exit (needs a display)")

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "i18n.h"
 #include "ddpm/rng.h"
 #include "panel_export.h"
 #include "plot.h"
@@ -492,7 +493,15 @@ void draw_image_view(App& app) {
         if (ImGui::RadioButton("x_t", app.view == "xt")) app.view = "xt";
         ImGui::SameLine();
         if (ImGui::RadioButton("x0 | eps | x_t", app.view == "equation")) app.view = "equation";
-        if (app.view == "xt") {
+        ImGui::SameLine();
+        if (ImGui::RadioButton(tr("2D toy"), app.view == "toy2d")) app.view = "toy2d";
+        ImGui::SameLine();
+        if (ImGui::RadioButton(tr("1D ribbon"), app.view == "ribbon")) app.view = "ribbon";
+        if (app.view == "toy2d") {
+            draw_toy2d_view(app);
+        } else if (app.view == "ribbon") {
+            draw_ribbon_view(app);
+        } else if (app.view == "xt") {
             ImGui::SameLine(0, ImGui::GetFontSize() * 2);
             if (ImGui::Button("Fit")) app.image_view.fit = true;
             ImGui::SameLine();

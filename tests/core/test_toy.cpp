@@ -378,6 +378,12 @@ TEST_CASE("toy: 1D reverse paths with the exact score end on the atoms", "[toy]"
         REQUIRE(p.size() == 101);
         CHECK(std::min(std::abs(p.back() + 0.5), std::abs(p.back() - 0.75)) < 1e-3);
     }
+    // The 1D chain's marginal at T is N(sqrt(alpha_bar_T) x0, 1 - alpha_bar_T): close to N(0, 1); 5-sigma bounds.
+    const auto many = chain_paths1(d, s, 4000, 3);
+    double sum = 0, sq = 0;
+    for (const auto& p : many) sum += p.back(), sq += p.back() * p.back();
+    CHECK(std::abs(sum / 4000) < 5 * std::sqrt(1.0 / 4000));
+    CHECK(std::abs(sq / 4000 - 1) < 5 * std::sqrt(2.0 / 4000));
     const auto chain = chain_paths1(d, s, 5, 2);
     REQUIRE(chain.size() == 5);
     CHECK(chain[0].size() == 1001);
