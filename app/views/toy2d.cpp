@@ -19,7 +19,7 @@ namespace toy = ddpm::toy;
 namespace {
 
 // The heat map is exact for the first this-many data points (presets are iid, so a random subset).
-constexpr int kHeatCentres = 600;
+constexpr int kHeatCentres = 300;
 constexpr std::size_t kTrailPoints = 600, kReversePathsDrawn = 300;
 constexpr int kTrailSteps = 24;
 
@@ -126,7 +126,7 @@ void rebuild_data(App& app, Toy2dState& s) {
     }
     s.eps = toy::closed_form_eps(s.data.size(), app.seed);
     s.colors = toy::start_colors(s.data);
-    for (auto& c : s.colors) c |= 0xd0000000u;   // alpha
+    for (auto& c : s.colors) c |= 0xa0000000u;   // alpha: dense regions read denser
     s.trail_data.assign(s.data.begin(), s.data.begin() + std::ptrdiff_t(std::min(kTrailPoints, s.data.size())));
     s.reverse = {};
     ++s.data_version;
@@ -327,7 +327,7 @@ void draw_toy2d_view(App& app) {
     draw->AddCircle(origin, 2 * unit, IM_COL32(150, 150, 160, 140), 96);
 
     // What the point buffer must hold this frame.
-    s.point_size = s.data.size() > 50000 ? 1.5f : 2.5f;
+    s.point_size = s.data.size() > 50000 ? 1.0f : s.data.size() > 5000 ? 2.0f : 3.0f;   // size-1 points are llvmpipe's fast path
     const int kind = reversing ? 2 : s.chain ? 1 : 0;
     const int key_t = reversing ? int(k_rev) : s.chain ? app.t : -1;
     if (s.uploaded_version != s.data_version || s.uploaded_kind != kind || s.uploaded_t != key_t) {

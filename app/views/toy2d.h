@@ -33,7 +33,7 @@ struct Toy2dState {
     ddpm::toy::Points trail_data;     // the points with trails (a subset)
     ddpm::toy::ChainCache trail_cache;
     std::vector<double> grid;         // density heat map
-    int grid_g = 80, grid_t = -1, grid_centres = 0;
+    int grid_g = 64, grid_t = -1, grid_centres = 0;
     float grid_h = -1;
     uint64_t grid_version = ~uint64_t(0);
     ddpm::toy::ReversePath reverse;   // empty: the forward process is shown
