@@ -217,6 +217,10 @@ void add_toy_command(CLI::App& app, int& exit_code) {
         } else if (!f->reverse.empty()) {
             const toy::Sampler sampler = *toy::parse_sampler(f->reverse);
             const int m = f->n ? f->n : 1000;
+            const std::size_t visited = toy::sampling_timesteps(s.T(), f->steps).size();
+            if (double(m) * double(visited) > 5e7)
+                return usage("--reverse keeps every step of every sample: " + std::to_string(m) + " samples x " +
+                             std::to_string(visited) + " steps is more than 50 million points; use fewer --n or --steps");
             const toy::ReversePath r =
                 toy::reverse(data, f->bandwidth, s, sampler, toy::sampling_timesteps(s.T(), f->steps), m, f->seed);
             if (ext == ".csv") {

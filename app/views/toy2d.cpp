@@ -226,6 +226,7 @@ void draw_controls_row(App& app, Toy2dState& s) {
     if (ImGui::Button(tr("Run reverse")) && !s.data.empty()) {
         s.reverse = toy::reverse(s.data, s.bandwidth, app.schedule, s.sampler ? toy::Sampler::Ddim : toy::Sampler::Ddpm,
                                  toy::sampling_timesteps(app.schedule.T(), s.steps), s.samples, app.seed);
+        s.reverse_params = app.params;
         s.reverse_colors = toy::start_colors(s.reverse.path.front());
         for (auto& c : s.reverse_colors) c |= 0xd0000000u;
         app.t = app.schedule.T();
@@ -269,7 +270,15 @@ void draw_toy2d_view(App& app) {
         return;
     }
     draw_controls_row(app, s);
-    if (s.data_stale) rebuild_data(app, s);
+    // A new seed changes presets and image points; a new image changes image points.
+    if (s.built_seed != app.seed && s.source != kSourceDrawn && s.source != kSourceCsv) s.data_stale = true;
+    if (s.source == kSourceImage && s.built_image != app.image_source) s.data_stale = true;
+    if (s.data_stale) {
+        rebuild_data(app, s);
+        s.built_seed = app.seed;
+        s.built_image = app.image_source;
+    }
+    if (!s.reverse.path.empty() && !(s.reverse_params == app.params)) s.reverse = {};
 
     // Reverse animation: t runs down from T to 0 over about four seconds.
     const bool reversing = !s.reverse.path.empty();

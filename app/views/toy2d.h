@@ -29,6 +29,9 @@ struct Toy2dState {
     uint64_t data_version = 0;        // bumped on every change of data
     bool data_stale = true;
     std::string data_error;
+    std::string built_image;          // the image and seed the data was built from
+    uint32_t built_seed = 0;
+    ddpm::ScheduleParams reverse_params;   // the schedule the reverse ran on
     ddpm::toy::ChainCache chain_cache;
     ddpm::toy::Points trail_data;     // the points with trails (a subset)
     ddpm::toy::ChainCache trail_cache;
