@@ -303,7 +303,10 @@ Posterior posterior(const Points& data, const Marginal& m, double x, double y) {
     double sum = 0, sx = 0, sy = 0;
     for (const Point& c : data) {
         const double dx = x - a * c.x, dy = y - a * c.y;
-        const double w = std::exp(-(dx * dx + dy * dy - dmin) * inv);
+        const double e = (dx * dx + dy * dy - dmin) * inv;
+        // Weights below exp(-40) = 4e-18 of the largest change nothing in double: skip their exp.
+        if (e > 40) continue;
+        const double w = std::exp(-e);
         sum += w;
         sx += w * c.x;
         sy += w * c.y;
