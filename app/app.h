@@ -100,6 +100,7 @@ struct App {
     std::shared_ptr<Toy2dState> toy2d;
     std::shared_ptr<RibbonState> ribbon;
     int toy_points = 10000;               // --toy-points: the 2D toy view's preset size at start
+    std::string toy_reverse_at_start;     // --toy-reverse ddpm|ddim: run the reverse process at start
 };
 
 // An image with where it came from.

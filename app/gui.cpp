@@ -144,6 +144,7 @@ int run_gui(const GuiOptions& options) {
         app.seed = options.seed;
         app.view = options.view;
         app.toy_points = options.toy_points;
+        app.toy_reverse_at_start = options.toy_reverse;
         if (!load_start_image(app, options)) {
             // Keep the window useful: the cat, with the reason in the status line.
             const std::string why = app.status;

@@ -13,6 +13,7 @@ struct GuiOptions {
     uint32_t seed = 0;
     std::string view = "xt";           // "xt", "equation", "toy2d" or "ribbon"
     int toy_points = 10000;            // --toy-points: the 2D toy view's data size
+    std::string toy_reverse;           // --toy-reverse ddpm|ddim: the toy view runs the reverse at start
     std::string screenshot;            // --screenshot FILE: capture the window after the first frames, exit
     std::string render;                // --render FILE: x_t at native resolution via EGL, exit
     int benchmark_frames = 0;          // --benchmark-frames N: sweep t, print frame times, exit

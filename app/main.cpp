@@ -43,6 +43,9 @@ static int run(int argc, char** argv) {
         ->check(CLI::Range(1, 1000000))
         ->capture_default_str()
         ->group("View");
+    app.add_option("--toy-reverse", gui.toy_reverse, "The 2D toy view runs the reverse process (ddpm or ddim) at start, shown at --t")
+        ->check(CLI::IsMember({"ddpm", "ddim"}))
+        ->group("View");
     app.add_option("--screenshot", gui.screenshot, "Save the whole window as PNG after the first frames, then exit (needs a display)")
         ->group("Automation");
     app.add_option("--render", gui.render, "Save x_t at the image's resolution, rendered by the GPU shader offscreen (EGL, no display), then exit")

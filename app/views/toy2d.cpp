@@ -165,6 +165,18 @@ std::size_t reverse_index(const Toy2dState& s, int t) {
     return k;
 }
 
+void run_reverse(App& app, Toy2dState& s) {
+    s.reverse = toy::reverse(s.data, s.bandwidth, app.schedule, s.sampler ? toy::Sampler::Ddim : toy::Sampler::Ddpm,
+                             toy::sampling_timesteps(app.schedule.T(), s.steps), s.samples, app.seed);
+    s.reverse_params = app.params;
+    s.reverse_colors = toy::start_colors(s.reverse.path.front());
+    for (auto& c : s.reverse_colors) c |= 0xd0000000u;
+    s.reverse_playing = false;
+    s.reverse_carry = 0;
+    app.status = std::string(tr("reverse process done: scrub t to walk it back"));
+    app.status_is_error = false;
+}
+
 void draw_controls_row(App& app, Toy2dState& s) {
     const float w = ImGui::GetFontSize() * 9;
     ImGui::SetNextItemWidth(w);
@@ -224,16 +236,9 @@ void draw_controls_row(App& app, Toy2dState& s) {
     s.samples = std::clamp(s.samples, 1, 200000);
     ImGui::SameLine();
     if (ImGui::Button(tr("Run reverse")) && !s.data.empty()) {
-        s.reverse = toy::reverse(s.data, s.bandwidth, app.schedule, s.sampler ? toy::Sampler::Ddim : toy::Sampler::Ddpm,
-                                 toy::sampling_timesteps(app.schedule.T(), s.steps), s.samples, app.seed);
-        s.reverse_params = app.params;
-        s.reverse_colors = toy::start_colors(s.reverse.path.front());
-        for (auto& c : s.reverse_colors) c |= 0xd0000000u;
+        run_reverse(app, s);
         app.t = app.schedule.T();
         s.reverse_playing = true;
-        s.reverse_carry = 0;
-        app.status = std::string(tr("reverse process done: scrub t to walk it back"));
-        app.status_is_error = false;
     }
     if (!s.reverse.path.empty()) {
         ImGui::SameLine();
@@ -279,6 +284,12 @@ void draw_toy2d_view(App& app) {
         s.built_image = app.image_source;
     }
     if (!s.reverse.path.empty() && !(s.reverse_params == app.params)) s.reverse = {};
+    // --toy-reverse: run it once at start, shown at the t given on the command line.
+    if (!app.toy_reverse_at_start.empty() && !s.data.empty()) {
+        s.sampler = app.toy_reverse_at_start == "ddim" ? 1 : 0;
+        app.toy_reverse_at_start.clear();
+        run_reverse(app, s);
+    }
 
     // Reverse animation: t runs down from T to 0 over about four seconds.
     const bool reversing = !s.reverse.path.empty();
