@@ -7,6 +7,7 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
@@ -165,13 +166,32 @@ std::size_t reverse_index(const Toy2dState& s, int t) {
     return k;
 }
 
-void run_reverse(App& app, Toy2dState& s) {
-    s.reverse = toy::reverse(s.data, s.bandwidth, app.schedule, s.sampler ? toy::Sampler::Ddim : toy::Sampler::Ddpm,
-                             toy::sampling_timesteps(app.schedule.T(), s.steps), s.samples, app.seed);
+// The reverse run goes to a worker thread (it can take seconds: samples x data points x steps kernels);
+// take_reverse() picks it up when done.
+void run_reverse(App& app, Toy2dState& s, bool play) {
+    if (s.pending.valid()) return;
+    s.pending = std::async(std::launch::async, [data = s.data, h = double(s.bandwidth), schedule = app.schedule,
+                                                sampler = s.sampler ? toy::Sampler::Ddim : toy::Sampler::Ddpm,
+                                                steps = s.steps, m = s.samples, seed = app.seed] {
+        return toy::reverse(data, h, schedule, sampler, toy::sampling_timesteps(schedule.T(), steps), m, seed);
+    });
     s.reverse_params = app.params;
+    s.pending_play = play;
+    app.status = std::string(tr("running the reverse process..."));
+    app.status_is_error = false;
+}
+
+void take_reverse(App& app, Toy2dState& s) {
+    if (!s.pending.valid() || s.pending.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+    s.reverse = s.pending.get();
+    if (!(s.reverse_params == app.params)) {   // the schedule changed meanwhile
+        s.reverse = {};
+        return;
+    }
     s.reverse_colors = toy::start_colors(s.reverse.path.front());
     for (auto& c : s.reverse_colors) c |= 0xd0000000u;
-    s.reverse_playing = false;
+    s.reverse_playing = s.pending_play;
+    if (s.pending_play) app.t = app.schedule.T();
     s.reverse_carry = 0;
     app.status = std::string(tr("reverse process done: scrub t to walk it back"));
     app.status_is_error = false;
@@ -235,11 +255,7 @@ void draw_controls_row(App& app, Toy2dState& s) {
     ImGui::InputInt(tr("samples"), &s.samples, 500, 5000);
     s.samples = std::clamp(s.samples, 1, 200000);
     ImGui::SameLine();
-    if (ImGui::Button(tr("Run reverse")) && !s.data.empty()) {
-        run_reverse(app, s);
-        app.t = app.schedule.T();
-        s.reverse_playing = true;
-    }
+    if (ImGui::Button(s.pending.valid() ? tr("Running...") : tr("Run reverse")) && !s.data.empty()) run_reverse(app, s, true);
     if (!s.reverse.path.empty()) {
         ImGui::SameLine();
         if (ImGui::Button(s.reverse_playing ? tr("Pause") : tr("Animate"))) {
@@ -288,8 +304,10 @@ void draw_toy2d_view(App& app) {
     if (!app.toy_reverse_at_start.empty() && !s.data.empty()) {
         s.sampler = app.toy_reverse_at_start == "ddim" ? 1 : 0;
         app.toy_reverse_at_start.clear();
-        run_reverse(app, s);
+        run_reverse(app, s, false);
+        s.pending.wait();   // automation: the first frame already shows it
     }
+    take_reverse(app, s);
 
     // Reverse animation: t runs down from T to 0 over about four seconds.
     const bool reversing = !s.reverse.path.empty();

@@ -4,6 +4,7 @@
 #include <glad/gl.h>
 
 #include <cstdint>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,8 @@ struct Toy2dState {
     uint64_t grid_version = ~uint64_t(0);
     ddpm::toy::ReversePath reverse;   // empty: the forward process is shown
     std::vector<uint32_t> reverse_colors;
+    std::future<ddpm::toy::ReversePath> pending;   // a reverse run on a worker thread
+    bool pending_play = false;        // animate it when it arrives
     bool reverse_playing = false;
     double reverse_carry = 0;
 
