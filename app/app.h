@@ -21,6 +21,8 @@
 #include "renderer.h"
 
 struct GLFWwindow;
+struct Toy2dState;    // app/views/toy2d.h
+struct RibbonState;   // app/views/ribbon.h
 
 // Zoom and pan of the image view, in screen pixels per image pixel.
 struct ImageViewState {
@@ -120,6 +122,11 @@ struct App {
     bool probe_open = false;              // the pixel probe window
     int probe_x = 0, probe_y = 0;         // its pixel, image pixels from the top left
     int probe_channel = 0;                // 0 R, 1 G, 2 B
+    // --- Views with their own state (created on first use).
+    std::shared_ptr<Toy2dState> toy2d;
+    std::shared_ptr<RibbonState> ribbon;
+    int toy_points = 10000;               // --toy-points: the 2D toy view's preset size at start
+    std::string toy_reverse_at_start;     // --toy-reverse ddpm|ddim: run the reverse process at start
 };
 
 // The chain's interval sums for the current schedule (built on first use after a change).
@@ -179,5 +186,8 @@ void draw_controls(App& app);
 void draw_image_view(App& app);
 void draw_plots(App& app);
 void draw_status_line(App& app);
+// app/views: the 2D toy data view and the 1D density ribbon, in the Image panel.
+void draw_toy2d_view(App& app);
+void draw_ribbon_view(App& app);
 // The whole frame: panels, then the once-per-frame updates.
 void draw_frame(App& app);

@@ -51,3 +51,4 @@ void add_seed_option(CLI::App& app, uint32_t& seed);
 void add_schedule_command(CLI::App& app, int& exit_code);
 void add_export_command(CLI::App& app, int& exit_code);   // cli_export.cpp
 void add_stats_command(CLI::App& app, int& exit_code);    // cli_stats.cpp
+void add_toy_command(CLI::App& app, int& exit_code);      // cli_toy.cpp

@@ -157,6 +157,8 @@ int run_gui(const GuiOptions& options) {
         }
         app.process = *ddpm::parse_process(options.process);
         if (options.probe) app.probe_open = true, app.probe_x = options.probe->first, app.probe_y = options.probe->second;
+        app.toy_points = options.toy_points;
+        app.toy_reverse_at_start = options.toy_reverse;
         if (!load_start_image(app, options)) {
             // Keep the window useful: the cat, with the reason in the status line.
             const std::string why = app.status;

@@ -17,9 +17,11 @@ struct GuiOptions {
     bool compare = false;            // --compare-view: the Compare window open at start
     std::optional<int> t;              // unset: the GUI's default
     uint32_t seed = 0;
-    std::string view = "xt";           // "xt", "equation", "step" or "compare"
+    std::string view = "xt";           // "xt", "equation", "step", "compare", "toy2d" or "ribbon"
     std::string process = "closed";    // "closed" (one eps) or "chain" (one sample path of the Markov chain)
     std::optional<std::pair<int, int>> probe;   // --probe X,Y: open the pixel probe on that pixel
+    int toy_points = 10000;            // --toy-points: the 2D toy view's data size
+    std::string toy_reverse;           // --toy-reverse ddpm|ddim: the toy view runs the reverse at start
     std::string screenshot;            // --screenshot FILE: capture the window after the first frames, exit
     std::string render;                // --render FILE: x_t at native resolution via EGL, exit
     int benchmark_frames = 0;          // --benchmark-frames N: sweep t, print frame times, exit

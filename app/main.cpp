@@ -19,7 +19,8 @@ static int run(int argc, char** argv) {
         "  ddpm-viz photo.jpg --schedule cosine --t 300\n"
         "  ddpm-viz schedule --schedule cosine --T 1000 --out cosine.csv\n"
         "  ddpm-viz export photo.jpg --t 500 --seed 1 --out x500.png\n"
-        "  ddpm-viz stats photo.jpg --T 1000 --out stats.csv",
+        "  ddpm-viz stats photo.jpg --T 1000 --out stats.csv\n"
+        "  ddpm-viz toy --data moons --t 0,100,500 --out moons.csv",
         "ddpm-viz"};
     app.set_version_flag("--version", DDPM_VERSION);
     app.require_subcommand(0, 1);
@@ -28,6 +29,7 @@ static int run(int argc, char** argv) {
     add_schedule_command(app, exit_code);
     add_export_command(app, exit_code);
     add_stats_command(app, exit_code);
+    add_toy_command(app, exit_code);
 
     GuiOptions gui;
     ScheduleFlags schedule;
@@ -38,8 +40,8 @@ static int run(int argc, char** argv) {
     add_seed_option(app, gui.seed);
     app.add_option("--view", gui.view,
                    "xt: the noisy image; equation: x0 | eps | x_t side by side; step: x_{t-1} | sqrt(beta_t) eps_t | x_t "
-                   "of the chain; compare: closed form beside the chain")
-        ->check(CLI::IsMember({"xt", "equation", "step", "compare"}))
+                   "of the chain; compare: closed form beside the chain; toy2d: 2D toy data; ribbon: the 1D density ribbon")
+        ->check(CLI::IsMember({"xt", "equation", "step", "compare", "toy2d", "ribbon"}))
         ->capture_default_str()
         ->group("View");
     app.add_option("--show", gui.show, "Open these windows at start: distribution, reparam, how-it-works (comma-separated)")
@@ -58,6 +60,13 @@ static int run(int argc, char** argv) {
     std::string probe;
     app.add_option("--probe", probe, "Open the pixel probe on pixel X,Y (image pixels from the top left)")
         ->type_name("X,Y")
+        ->group("View");
+    app.add_option("--toy-points", gui.toy_points, "Points of the 2D toy view's data at start")
+        ->check(CLI::Range(1, 1000000))
+        ->capture_default_str()
+        ->group("View");
+    app.add_option("--toy-reverse", gui.toy_reverse, "The 2D toy view runs the reverse process (ddpm or ddim) at start, shown at --t")
+        ->check(CLI::IsMember({"ddpm", "ddim"}))
         ->group("View");
     app.add_option("--screenshot", gui.screenshot, "Save the whole window as PNG after the first frames, then exit (needs a display)")
         ->group("Automation");

@@ -513,10 +513,18 @@ void draw_image_view(App& app) {
         if (ImGui::RadioButton(tr("step"), app.view == "step")) app.view = "step";
         ImGui::SameLine();
         if (ImGui::RadioButton(tr("closed | chain"), app.view == "compare")) app.view = "compare";
+        ImGui::SameLine();
+        if (ImGui::RadioButton(tr("2D toy"), app.view == "toy2d")) app.view = "toy2d";
+        ImGui::SameLine();
+        if (ImGui::RadioButton(tr("1D ribbon"), app.view == "ribbon")) app.view = "ribbon";
         if (app.view == "step") {
             draw_step_view(app);
         } else if (app.view == "compare") {
             draw_process_compare_view(app);
+        } else if (app.view == "toy2d") {
+            draw_toy2d_view(app);
+        } else if (app.view == "ribbon") {
+            draw_ribbon_view(app);
         } else if (app.view == "xt") {
             ImGui::SameLine(0, ImGui::GetFontSize() * 2);
             if (ImGui::Button("Fit")) app.image_view.fit = true;
