@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(cmake g++ make pkg-config libimgui-dev libglfw3-dev python3-glad libstb-dev catch2 libcli11-dev
-          nlohmann-json3-dev libgif-dev zlib1g-dev libbenchmark-dev libegl-dev libegl-mesa0 libgl1-mesa-dri
+          nlohmann-json3-dev libgif-dev libpng-dev libjpeg62-turbo-dev zlib1g-dev libbenchmark-dev libegl-dev libegl-mesa0 libgl1-mesa-dri
           libx11-dev xvfb xauth)
 # The tests also encode an MP4, which needs the ffmpeg command (optional for running ddpm-viz).
 [ "${1:-run}" = test ] && packages+=(ffmpeg)

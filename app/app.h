@@ -93,6 +93,7 @@ struct App {
     ddpm::gpu::XtUniforms xt_target_uniforms;
     bool xt_target_valid = false;         // xt_target holds x_t of the current image for those uniforms
     std::string gpu_note;                 // e.g. "shown downscaled to ..."
+    ddpm::ImageLimits image_limits;       // --max-pixels: what an opened or dropped file may hold
 };
 
 // An image with where it came from.
@@ -101,7 +102,7 @@ struct LoadedImage {
     std::string source;             // the path, or "embedded:NAME"
     std::vector<uint8_t> bytes;     // the file as read
 };
-ddpm::Result<LoadedImage> load_image_file(const std::string& path);
+ddpm::Result<LoadedImage> load_image_file(const std::string& path, const ddpm::ImageLimits& limits = {});
 ddpm::Result<LoadedImage> load_embedded_image(const char* name);
 
 // Replaces x0 with an image file; on failure the status line gets core's message and x0 stays.

@@ -56,6 +56,14 @@ void add_seed_option(CLI::App& app, uint32_t& seed) {
     app.add_option("--seed", seed, "Noise seed, 0 to 4294967295")->type_name("SEED")->capture_default_str();
 }
 
+void add_max_pixels_option(CLI::App& app, int64_t& max_pixels) {
+    app.add_option("--max-pixels", max_pixels,
+                   "Refuse input images with more pixels than N, before decoding (default 2^28, about 16384x16384)")
+        ->check(CLI::PositiveNumber)
+        ->type_name("N")
+        ->capture_default_str();
+}
+
 void add_schedule_command(CLI::App& app, int& exit_code) {
     struct Flags {
         ScheduleFlags schedule;

@@ -30,6 +30,8 @@ int fail(int code, const std::string& message);
 
 // --seed, 0 to 2^32 - 1 (CLI11 refuses negative and larger values for uint32_t).
 void add_seed_option(CLI::App& app, uint32_t& seed);
+// --max-pixels N: the decoder's pixel limit (ddpm::ImageLimits).
+void add_max_pixels_option(CLI::App& app, int64_t& max_pixels);
 
 // Subcommands register themselves; their callback stores the process exit code.
 void add_schedule_command(CLI::App& app, int& exit_code);

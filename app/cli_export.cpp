@@ -62,6 +62,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
         uint32_t seed = 0;
         bool force = false, plot = false;
         int max_side = 0, columns = 0, gap = 8, fps = 10, loop = 0;
+        int64_t max_pixels = ddpm::ImageLimits{}.max_pixels;
     };
     auto f = std::make_shared<Flags>();
     CLI::App* cmd = app.add_subcommand(
@@ -97,6 +98,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--force", f->force, "Replace existing files");
     cmd->add_option("--max-side", f->max_side, "Downsize the input so its longer side is at most N pixels (0: full size)")
         ->check(CLI::NonNegativeNumber)->type_name("N");
+    add_max_pixels_option(*cmd, f->max_pixels);
     cmd->add_option("--view", f->view, "Single frame: xt (x_t alone) or equation (x0 + eps = x_t with their weights)")
         ->check(CLI::IsMember({"xt", "equation"}))->capture_default_str();
     cmd->add_option("--name", f->name, "Sequence file prefix (default: the input's file name without extension)")
@@ -187,7 +189,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
         if (ddpm::export_needs_image(r.kind)) {
             auto bytes = ddpm::read_file(f->image);
             if (!bytes) return void(exit_code = fail(kExitFailure, bytes.error()));
-            auto x0 = ddpm::decode_image(bytes->data(), bytes->size(), f->image);
+            auto x0 = ddpm::decode_image(bytes->data(), bytes->size(), f->image, ddpm::ImageLimits{f->max_pixels});
             if (!x0) return void(exit_code = fail(kExitFailure, x0.error()));
             r.x0 = std::move(*x0);
             std::error_code ec;

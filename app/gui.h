@@ -15,6 +15,7 @@ struct GuiOptions {
     std::string screenshot;            // --screenshot FILE: capture the window after the first frames, exit
     std::string render;                // --render FILE: x_t at native resolution via EGL, exit
     int benchmark_frames = 0;          // --benchmark-frames N: sweep t, print frame times, exit
+    int64_t max_pixels = int64_t(1) << 28;   // --max-pixels N: larger images are refused
 };
 
 // Opens the window; returns the process exit code.

@@ -33,6 +33,7 @@ static int run(int argc, char** argv) {
     schedule.add_to(app);
     app.add_option("--t", t, "Timestep shown at start, 0 (clean image) to T")->group("View");
     add_seed_option(app, gui.seed);
+    add_max_pixels_option(app, gui.max_pixels);
     app.add_option("--view", gui.view, "xt: the noisy image; equation: x0 | eps | x_t side by side")
         ->check(CLI::IsMember({"xt", "equation"}))
         ->capture_default_str()
