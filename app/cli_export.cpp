@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "ddpm/export.h"
 #include "ddpm/image.h"
+#include "ddpm/png.h"
 
 namespace {
 
@@ -28,8 +29,15 @@ std::string lower_extension(const std::string& path) {
 ddpm::Result<ddpm::ExportKind> kind_for_out(const std::string& out, std::size_t t_count, bool plot) {
     using ddpm::ExportKind;
     std::error_code ec;
-    if (out.back() == '/' || fs::is_directory(out, ec)) return ExportKind::Sequence;
     const std::string ext = lower_extension(out);
+    if (out.back() == '/') return ExportKind::Sequence;
+    if (fs::is_directory(out, ec)) {
+        // A folder named like a file is never written into by mistake: the slash says it is meant.
+        if (!ext.empty())
+            return ddpm::Error{"--out " + out + " is an existing folder; give a file name, or " + out +
+                               "/ to write a PNG sequence into it"};
+        return ExportKind::Sequence;
+    }
     if (ext == ".png") return plot ? ExportKind::Plot : t_count == 1 ? ExportKind::Frame : ExportKind::Filmstrip;
     if (ext == ".gif") return ExportKind::Gif;
     if (ext == ".mp4") return ExportKind::Mp4;
@@ -203,6 +211,8 @@ void add_export_command(CLI::App& app, int& exit_code) {
         const bool tty = ::isatty(STDERR_FILENO);
         ddpm::ExportControl control;
         if (tty) control.progress = TerminalProgress{};
+        // Ctrl-C or a kill removes the temporaries and exits 130 or 143, leaving no trace.
+        const ddpm::InterruptCleanup cleanup;
         auto result = ddpm::run_export(r, control);
         if (tty) std::fputs("\r\033[K", stderr);
         if (!result) return void(exit_code = fail(kExitFailure, result.error()));

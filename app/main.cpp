@@ -71,7 +71,7 @@ static int run(int argc, char** argv) {
 int main(int argc, char** argv) {
     // Anything unexpected still ends as one sentence and exit 1, never a stack trace.
     try {
-        return run(argc, argv);
+        return finish_stdout(run(argc, argv));
     } catch (const std::exception& e) {
         return fail(kExitFailure, std::string("unexpected error: ") + e.what());
     }

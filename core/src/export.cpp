@@ -138,6 +138,7 @@ public:
                 return Error{"could not create the folder " + it->string() + ": " + std::strerror(errno)};
             std::lock_guard lock(mutex_);
             folders_.push_back(it->string());
+            temporaries::add_folder(it->string());
         }
         if (!fs::is_directory(p, ec)) return Error{folder + " is a file, not a folder"};
         return {};
@@ -147,6 +148,7 @@ public:
     std::string reserve(const std::string& target) {
         std::string tmp = temporary_sibling(target);
         std::lock_guard lock(mutex_);
+        temporaries::add(tmp);
         staged_.push_back({tmp, target});
         return tmp;
     }
@@ -158,11 +160,13 @@ public:
 
     Status commit() {
         std::lock_guard lock(mutex_);
+        auto hold = temporaries::hold();   // an interrupt waits until the renames are done
         for (std::size_t i = 0; i < staged_.size(); ++i) {
             const auto [tmp, target] = staged_[i];   // a copy: the error below outlives the erase
             // RENAME_NOREPLACE: a file that appeared since the check is still not replaced.
             const int rc = overwrite_ ? ::rename(tmp.c_str(), target.c_str())
                                       : ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE);
+            if (rc == 0) temporaries::forget(tmp);
             if (rc != 0) {
                 const int err = errno;
                 // New files already renamed go too; replaced ones cannot come back.
@@ -174,15 +178,16 @@ public:
             }
         }
         staged_.clear();
+        for (const auto& f : folders_) temporaries::forget_folder(f);
         folders_.clear();
         return {};
     }
 
     void discard() {
         std::lock_guard lock(mutex_);
-        for (const auto& s : staged_) ::unlink(s.first.c_str());
+        for (const auto& s : staged_) ::unlink(s.first.c_str()), temporaries::forget(s.first);
         staged_.clear();
-        for (auto it = folders_.rbegin(); it != folders_.rend(); ++it) ::rmdir(it->c_str());
+        for (auto it = folders_.rbegin(); it != folders_.rend(); ++it) ::rmdir(it->c_str()), temporaries::forget_folder(*it);
         folders_.clear();
     }
 
@@ -369,6 +374,15 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         if (!r.overwrite && fs::exists(f, ec)) return Error{f + " already exists; pass --force to replace it"};
     }
     ignore_write_signals();
+    // Temporaries of earlier exports that were killed (SIGKILL, a crash, a power cut) beside ours.
+    {
+        std::vector<std::string> folders;
+        for (const auto& f : targets) {
+            const std::string folder = fs::path(f).parent_path().string();
+            if (std::find(folders.begin(), folders.end(), folder) == folders.end()) folders.push_back(folder);
+        }
+        for (const auto& folder : folders) temporaries::sweep_stale(folder);
+    }
 
     Staging staging(r.overwrite);
     if (r.kind == ExportKind::Sequence)

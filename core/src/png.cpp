@@ -1,10 +1,18 @@
 #include "ddpm/png.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include <thread>
+#include <unordered_set>
+
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
@@ -12,6 +20,7 @@
 #include <filesystem>
 #include <new>
 #include <stdexcept>
+#include <string_view>
 
 namespace ddpm {
 
@@ -135,6 +144,110 @@ std::string temporary_sibling(const std::string& target) {
     return (t.has_parent_path() ? t.parent_path() / name : std::filesystem::path(name)).string();
 }
 
+namespace temporaries {
+namespace {
+struct Registry {
+    std::recursive_mutex mutex;
+    std::unordered_set<std::string> files;
+    std::vector<std::string> folders;   // in creation order: parents first
+};
+Registry& registry() {
+    static Registry r;   // never destroyed: the watcher may use it while the process exits
+    return r;
+}
+}  // namespace
+
+void add(const std::string& path) {
+    auto lock = hold();
+    registry().files.insert(path);
+}
+void forget(const std::string& path) {
+    auto lock = hold();
+    registry().files.erase(path);
+}
+void add_folder(const std::string& path) {
+    auto lock = hold();
+    registry().folders.push_back(path);
+}
+void forget_folder(const std::string& path) {
+    auto lock = hold();
+    auto& f = registry().folders;
+    f.erase(std::remove(f.begin(), f.end(), path), f.end());
+}
+std::unique_lock<std::recursive_mutex> hold() { return std::unique_lock(registry().mutex); }
+
+void remove_all() {
+    auto lock = hold();
+    for (const auto& f : registry().files) ::unlink(f.c_str());
+    registry().files.clear();
+    for (auto it = registry().folders.rbegin(); it != registry().folders.rend(); ++it) ::rmdir(it->c_str());
+    registry().folders.clear();
+}
+
+int sweep_stale(const std::string& folder) {
+    DIR* dir = ::opendir(folder.empty() ? "." : folder.c_str());
+    if (!dir) return 0;
+    int removed = 0;
+    const pid_t self = ::getpid();
+    while (const dirent* e = ::readdir(dir)) {
+        // ".NAME.PID-N.tmp", as temporary_sibling makes them.
+        const std::string_view name = e->d_name;
+        if (name.size() < 10 || name[0] != '.' || name.substr(name.size() - 4) != ".tmp") continue;
+        const std::string_view stem = name.substr(0, name.size() - 4);
+        const std::size_t dash = stem.rfind('-'), dot = stem.rfind('.', dash);
+        if (dash == std::string_view::npos || dot == std::string_view::npos || dot == 0) continue;
+        const std::string_view pid_text = stem.substr(dot + 1, dash - dot - 1), n_text = stem.substr(dash + 1);
+        if (pid_text.empty() || n_text.empty() || pid_text.size() > 9 ||
+            pid_text.find_first_not_of("0123456789") != std::string_view::npos ||
+            n_text.find_first_not_of("0123456789") != std::string_view::npos)
+            continue;
+        const pid_t pid = pid_t(std::stol(std::string(pid_text)));
+        // A running process (ours, or one that reused the number) keeps its files. PIDs are per
+        // namespace: a folder shared with a container could hold a live writer we cannot see, which
+        // is why only files of this user are touched.
+        if (pid == self || pid <= 0 || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+        struct stat st;
+        if (::fstatat(::dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+            st.st_uid != ::getuid())
+            continue;
+        if (::unlinkat(::dirfd(dir), e->d_name, 0) == 0) ++removed;
+    }
+    ::closedir(dir);
+    return removed;
+}
+}  // namespace temporaries
+
+struct InterruptCleanup::State {
+    sigset_t signals, old_mask;
+    std::atomic<bool> stop{false};
+    std::thread watcher;
+};
+
+InterruptCleanup::InterruptCleanup() : state_(std::make_unique<State>()) {
+    State& s = *state_;
+    sigemptyset(&s.signals);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&s.signals, sig);
+    pthread_sigmask(SIG_BLOCK, &s.signals, &s.old_mask);
+    // A thread that waits for the signals rather than a handler: clean-up may then take locks and
+    // free memory, which a handler may not.
+    s.watcher = std::thread([&s] {
+        while (!s.stop.load()) {
+            const timespec wait{0, 50'000'000};
+            const int sig = sigtimedwait(&s.signals, nullptr, &wait);
+            if (sig <= 0) continue;
+            temporaries::remove_all();
+            _exit(128 + sig);
+        }
+    });
+}
+
+InterruptCleanup::~InterruptCleanup() {
+    state_->stop = true;
+    state_->watcher.join();
+    // A signal that came after the watcher stopped is delivered now, with its usual effect.
+    pthread_sigmask(SIG_SETMASK, &state_->old_mask, nullptr);
+}
+
 Status write_new_file(const std::string& path, const std::vector<uint8_t>& bytes, const std::string& shown) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0) return Error{"could not write " + shown + ": " + std::strerror(errno)};
@@ -156,11 +269,15 @@ Status write_new_file(const std::string& path, const std::vector<uint8_t>& bytes
 Status write_file_atomic(const std::string& path, const std::vector<uint8_t>& bytes, bool overwrite) {
     std::error_code ec;
     if (!overwrite && std::filesystem::exists(path, ec)) return Error{path + " already exists; pass --force to replace it"};
+    temporaries::sweep_stale(std::filesystem::path(path).parent_path().string());
     const std::string tmp = temporary_sibling(path);
-    if (Status s = write_new_file(tmp, bytes, path); !s) return s;
+    temporaries::add(tmp);
+    if (Status s = write_new_file(tmp, bytes, path); !s) return temporaries::forget(tmp), s;
+    auto lock = temporaries::hold();
     // RENAME_NOREPLACE closes the gap between the check above and the rename.
     const int rc = overwrite ? ::rename(tmp.c_str(), path.c_str())
                              : ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE);
+    temporaries::forget(tmp);
     if (rc != 0) {
         const int err = errno;
         ::unlink(tmp.c_str());
