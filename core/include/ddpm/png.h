@@ -3,6 +3,7 @@
 // zlib's Huffman-only strategy (fast, and no larger than stb's output); smooth frames get
 // per-row filters and real deflate. Deterministic: the same pixels give the same bytes.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -14,6 +15,29 @@
 namespace ddpm {
 
 std::vector<uint8_t> encode_png(const Rgb8& image);
+
+// The same encoding row by row, for images too big to hold twice: bytes go to sink as they are made
+// (IHDR at once, then 1 MiB IDAT chunks). Given the same rows and filter choice, the bytes equal
+// encode_png's.
+class PngWriter {
+public:
+    using Sink = std::function<Status(const uint8_t*, std::size_t)>;
+    // noisy: filter None and Huffman-only coding (png_prefers_no_filter decides it for encode_png).
+    PngWriter(int width, int height, bool noisy, Sink sink);
+    ~PngWriter();
+    // n rows of width * 3 bytes, top to bottom; the first sink error is returned from then on.
+    Status add_rows(const uint8_t* rows, int n);
+    // After all height rows.
+    Status finish();
+
+private:
+    struct State;
+    std::unique_ptr<State> s_;
+};
+// The rows encode_png looks at to choose its filters, and that choice from those rows alone (an
+// Rgb8 holding just them, in order).
+std::vector<int> png_sample_rows(int height);
+bool png_prefers_no_filter(const Rgb8& sample_rows);
 
 // ".NAME.PID-N.tmp" beside target: a name no other writer uses, hidden from file listings.
 std::string temporary_sibling(const std::string& target);
