@@ -244,6 +244,71 @@ Rgb8 frame_at(const Image& x0, const Schedule& s, int t, uint32_t seed, unsigned
     return to_rgb8(q_sample(x0, s, t, seed, threads));
 }
 
+// 8-bit x_t of rows [y0, y0 + n) into dst, the rows split over threads; eps exactly as q_sample
+// draws it, and t = 0 is x0 itself.
+void xt_rows(const Image& x0, const Schedule& s, int t, uint32_t seed, int y0, int n, float* scratch, uint8_t* dst,
+             unsigned threads) {
+    const std::size_t row = std::size_t(x0.width) * 3;
+    const float signal = float(s.sqrt_alpha_bar[t]), noise = float(s.sqrt_one_minus_alpha_bar[t]);
+    parallel_for(
+        std::size_t(n),
+        [&](std::size_t a, std::size_t b) {
+            const float* src = x0.data.data() + (std::size_t(y0) + a) * row;
+            float* x = scratch + a * row;
+            if (t == 0) x = const_cast<float*>(src);
+            else q_sample_pixels(src, x, (std::size_t(y0) + a) * std::size_t(x0.width), (b - a) * std::size_t(x0.width),
+                                 signal, noise, seed);
+            uint8_t* out = dst + a * row;
+            for (std::size_t i = 0, m = (b - a) * row; i < m; ++i) out[i] = to_u8(x[i]);
+        },
+        threads);
+}
+
+// One frame computed and encoded by row bands straight into path: x_t, its 8-bit rows and the PNG
+// bytes exist a band at a time (about 4 MB of rows), so memory does not grow with the image
+// beyond x0 itself. The bytes equal encode_png(frame_at(...)).
+Status stream_frame(const Image& x0, const Schedule& s, int t, uint32_t seed, unsigned threads, const std::string& path,
+                    const std::string& shown, const Progress& progress) {
+    const int w = x0.width, h = x0.height;
+    const std::size_t row = std::size_t(w) * 3;
+    const int band = int(std::clamp<std::size_t>((std::size_t(4) << 20) / row, 1, std::size_t(h)));
+    std::vector<float> scratch(std::size_t(band) * row);
+    std::vector<uint8_t> rows(std::size_t(band) * row);
+    // The filter choice looks at the same rows encode_png samples.
+    const std::vector<int> ys = png_sample_rows(h);
+    Rgb8 sample{w, int(ys.size()), std::vector<uint8_t>(ys.size() * row)};
+    for (std::size_t i = 0; i < ys.size(); ++i) xt_rows(x0, s, t, seed, ys[i], 1, scratch.data(), &sample.pixels[i * row], 1);
+    const bool noisy = png_prefers_no_filter(sample);
+
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0) return Error{"could not write " + shown + ": " + std::strerror(errno)};
+    const auto sink = [&](const uint8_t* p, std::size_t n) -> Status {
+        while (n) {
+            const ssize_t k = ::write(fd, p, n);
+            if (k < 0 && errno == EINTR) continue;
+            if (k <= 0) return Error{"could not write " + shown + ": " + std::strerror(k < 0 ? errno : EIO)};
+            p += k, n -= std::size_t(k);
+        }
+        return {};
+    };
+    Status st;
+    {
+        PngWriter png(w, h, noisy, sink);
+        for (int y = 0; y < h && st; y += band) {
+            if (progress.cancelled()) {
+                st = Error{"cancelled"};
+                break;
+            }
+            const int n = std::min(band, h - y);
+            xt_rows(x0, s, t, seed, y, n, scratch.data(), rows.data(), threads);
+            st = png.add_rows(rows.data(), n);
+        }
+        if (st) st = png.finish();
+    }
+    if (::close(fd) != 0 && st) st = Error{"could not write " + shown + ": " + std::strerror(errno)};
+    return st;
+}
+
 // Refuses, before any work, a sheet no viewer opens (labels take at most ~120 rows per tile row).
 Status check_sheet(const char* what, int64_t cols, int64_t rows, int64_t tile_w, int64_t tile_h, int64_t gap) {
     const int64_t sw = cols * (tile_w + gap) + gap, sh = rows * (tile_h + 120 + gap) + gap;
@@ -400,11 +465,17 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
 
     switch (r.kind) {
     case ExportKind::Frame: {
-        if (r.view == "equation")
-            if (auto st = check_sheet("equation view", 3, 1, x0.width, x0.height, 200); !st) return Error{st.error};
+        if (r.view == "xt") {
+            if (auto st = stream_frame(x0, s, r.ts[0], r.seed, threads, staging.reserve(r.out), r.out, progress); !st) {
+                if (!progress.cancelled()) progress.fail(st.error);
+            } else {
+                progress.step();
+            }
+            break;
+        }
+        if (auto st = check_sheet("equation view", 3, 1, x0.width, x0.height, 200); !st) return Error{st.error};
         Rgb8 frame = frame_at(x0, s, r.ts[0], r.seed, threads);
-        if (r.view == "equation")
-            frame = render_equation(to_rgb8(x0), to_rgb8(noise_image(x0.width, x0.height, r.seed, kEpsStream, threads)),
+        frame = render_equation(to_rgb8(x0), to_rgb8(noise_image(x0.width, x0.height, r.seed, kEpsStream, threads)),
                                     frame, s, r.ts[0]);
         stage(r.out, encode_png(frame));
         progress.step();
