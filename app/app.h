@@ -15,6 +15,7 @@
 #include "ddpm/result.h"
 #include "ddpm/schedule.h"
 #include "panel_export.h"
+#include "plot.h"
 #include "renderer.h"
 
 struct GLFWwindow;
@@ -94,6 +95,7 @@ struct App {
     bool xt_target_valid = false;         // xt_target holds x_t of the current image for those uniforms
     std::string gpu_note;                 // e.g. "shown downscaled to ..."
     ddpm::ImageLimits image_limits;       // --max-pixels: what an opened or dropped file may hold
+    plot::AxisCache plot_axes[2];         // the schedule plot's and the log_snr plot's y axes
 };
 
 // An image with where it came from.

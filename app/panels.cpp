@@ -554,9 +554,10 @@ void draw_plots(App& app) {
         const ImVec2 avail = ImGui::GetContentRegionAvail();
         const float spacing = ImGui::GetStyle().ItemSpacing.x;
         const float w0 = std::floor((avail.x - spacing) * 0.6f);
-        plot::plot("schedule", main, app.schedule.T(), app.t, app.log_y, ImVec2(w0, avail.y));
+        plot::plot("schedule", main, app.schedule.T(), app.t, app.log_y, ImVec2(w0, avail.y), &app.plot_axes[0]);
         ImGui::SameLine();
-        plot::plot("log_snr", snr, app.schedule.T(), app.t, false, ImVec2(avail.x - w0 - spacing, avail.y));
+        plot::plot("log_snr", snr, app.schedule.T(), app.t, false, ImVec2(avail.x - w0 - spacing, avail.y),
+                   &app.plot_axes[1]);
     }
     ImGui::End();
 }
