@@ -99,8 +99,6 @@ Result<std::vector<int>> parse_t_list(std::string_view text, int T) {
 
 namespace {
 
-constexpr int64_t kGifMemoryBudget = int64_t(2) << 30;
-
 // A size-limit or a closed ffmpeg pipe must come back from write() as an error, not kill the process.
 void ignore_write_signals() {
     static std::once_flag once;
@@ -504,22 +502,40 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         break;
     }
     case ExportKind::Gif: {
-        // Every frame's palette indices stay in memory until the file is assembled.
-        if (const double bytes = double(n) * x0.width * x0.height; bytes > double(kGifMemoryBudget))
-            return Error{"the GIF would hold " + std::to_string(n) + " frames of " + std::to_string(x0.width) + "x" +
-                         std::to_string(x0.height) + " (" + std::to_string(int64_t(bytes / 1e6)) +
-                         " MB); use a smaller maximum side or fewer timesteps"};
-        std::vector<detail::GifFrame> frames(n);
-        for_each_index(n, threads, [&](std::size_t i) {
-            if (!progress.keep_going()) return false;
-            frames[i] = detail::quantize_gif_frame(frame_at(x0, s, r.ts[i], r.seed, 1));
-            progress.step();
-            return true;
+        // Frames quantized in parallel batches and written in order as they are made: memory is a
+        // batch of frames, whatever their number.
+        const std::string tmp = staging.reserve(r.out);
+        const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0) return Error{"could not write " + r.out + ": " + std::strerror(errno)};
+        auto gif = detail::GifWriter::open(x0.width, x0.height, r.gif, [&](const uint8_t* p, std::size_t n) -> Status {
+            while (n) {
+                const ssize_t k = ::write(fd, p, n);
+                if (k < 0 && errno == EINTR) continue;
+                if (k <= 0) return Error{"could not write " + r.out + ": " + std::strerror(k < 0 ? errno : EIO)};
+                p += k, n -= std::size_t(k);
+            }
+            return {};
         });
-        if (!progress.keep_going()) break;
-        auto gif = detail::encode_gif_frames(frames, x0.width, x0.height, r.gif);
-        if (!gif) progress.fail(gif.error());
-        else stage(r.out, *gif);
+        if (!gif) {
+            ::close(fd);
+            return Error{gif.error()};
+        }
+        std::vector<detail::GifFrame> batch(threads);
+        for (int first = 0; first < n && progress.keep_going(); first += int(threads)) {
+            const int count = std::min(int(threads), n - first);
+            for_each_index(count, threads, [&](std::size_t k) {
+                batch[k] = detail::quantize_gif_frame(frame_at(x0, s, r.ts[first + int(k)], r.seed, 1));
+                return true;
+            });
+            for (int k = 0; k < count && progress.keep_going(); ++k) {
+                if (auto st = (*gif)->add(batch[k]); !st) progress.fail(st.error);
+                else progress.step();
+            }
+        }
+        if (progress.keep_going())
+            if (auto st = (*gif)->finish(); !st) progress.fail(st.error);
+        gif->reset();
+        if (::close(fd) != 0 && progress.ok()) progress.fail("could not write " + r.out + ": " + std::strerror(errno));
         break;
     }
     case ExportKind::Mp4: {
