@@ -30,10 +30,10 @@ bool set_image(App& app, ddpm::Image image, std::string source, std::vector<uint
 }
 }  // namespace
 
-ddpm::Result<LoadedImage> load_image_file(const std::string& path) {
+ddpm::Result<LoadedImage> load_image_file(const std::string& path, const ddpm::ImageLimits& limits) {
     auto bytes = ddpm::read_file(path);
     if (!bytes) return ddpm::Error{bytes.error()};
-    auto image = ddpm::decode_image(bytes->data(), bytes->size(), path);
+    auto image = ddpm::decode_image(bytes->data(), bytes->size(), path, limits);
     if (!image) return ddpm::Error{image.error()};
     return LoadedImage{std::move(*image), path, std::move(*bytes)};
 }
@@ -58,7 +58,9 @@ bool open_loaded(App& app, ddpm::Result<LoadedImage> loaded) {
 }
 }  // namespace
 
-bool open_image_file(App& app, const std::string& path) { return open_loaded(app, load_image_file(path)); }
+bool open_image_file(App& app, const std::string& path) {
+    return open_loaded(app, load_image_file(path, app.image_limits));
+}
 bool open_embedded_image(App& app, const char* name) { return open_loaded(app, load_embedded_image(name)); }
 
 std::vector<const char*> sample_image_names() {

@@ -18,6 +18,7 @@
 #include "ddpm/schedule.h"
 #include "distribution_view.h"
 #include "panel_export.h"
+#include "plot.h"
 #include "renderer.h"
 
 struct GLFWwindow;
@@ -127,6 +128,8 @@ struct App {
     std::shared_ptr<RibbonState> ribbon;
     int toy_points = 10000;               // --toy-points: the 2D toy view's preset size at start
     std::string toy_reverse_at_start;     // --toy-reverse ddpm|ddim: run the reverse process at start
+    ddpm::ImageLimits image_limits;       // --max-pixels: what an opened or dropped file may hold
+    plot::AxisCache plot_axes[2];         // the schedule plot's and the log_snr plot's y axes
 };
 
 // The chain's interval sums for the current schedule (built on first use after a change).
@@ -149,7 +152,7 @@ struct LoadedImage {
     std::string source;             // the path, or "embedded:NAME"
     std::vector<uint8_t> bytes;     // the file as read
 };
-ddpm::Result<LoadedImage> load_image_file(const std::string& path);
+ddpm::Result<LoadedImage> load_image_file(const std::string& path, const ddpm::ImageLimits& limits = {});
 ddpm::Result<LoadedImage> load_embedded_image(const char* name);
 
 // Replaces x0 with an image file; on failure the status line gets core's message and x0 stays.

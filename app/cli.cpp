@@ -1,6 +1,10 @@
 #include "cli.h"
 
+#include <stdio_ext.h>
+
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -173,8 +177,39 @@ int fail(int code, const std::string& message) {
     return code;
 }
 
+bool write_stdout(std::string_view text) {
+    errno = 0;
+    const bool ok = std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
+    if (!ok) {
+        fail(kExitFailure, std::string("could not write to standard output: ") + std::strerror(errno ? errno : EIO));
+        __fpurge(stdout);   // said once: the check at exit must not report the same loss again
+        std::clearerr(stdout);
+    }
+    return ok;
+}
+
+int finish_stdout(int exit_code) {
+    // Whatever was printed (help, tables, figures) must have arrived: a full disk or a closed
+    // pipe is a failure, not a silent truncation.
+    errno = 0;
+    std::cout.flush();
+    if (std::fflush(stdout) != 0 || std::ferror(stdout) || std::cout.fail()) {
+        fail(kExitFailure, std::string("could not write to standard output: ") + std::strerror(errno ? errno : EIO));
+        return exit_code ? exit_code : kExitFailure;
+    }
+    return exit_code;
+}
+
 void add_seed_option(CLI::App& app, uint32_t& seed) {
     app.add_option("--seed", seed, "Noise seed, 0 to 4294967295")->type_name("SEED")->capture_default_str();
+}
+
+void add_max_pixels_option(CLI::App& app, int64_t& max_pixels) {
+    app.add_option("--max-pixels", max_pixels,
+                   "Refuse input images with more pixels than N, before decoding (default 2^28, about 16384x16384)")
+        ->check(CLI::PositiveNumber)
+        ->type_name("N")
+        ->capture_default_str();
 }
 
 void add_schedule_command(CLI::App& app, int& exit_code) {
@@ -230,10 +265,10 @@ void add_schedule_command(CLI::App& app, int& exit_code) {
         }
         const std::string text = format == "json" ? ddpm::schedule_json(*schedule, rows) : ddpm::schedule_csv(*schedule, rows);
         if (f->out.empty() || f->out == "-") {
-            std::fwrite(text.data(), 1, text.size(), stdout);
-            exit_code = std::fflush(stdout) == 0 ? 0 : fail(kExitFailure, "could not write to standard output");
+            exit_code = write_stdout(text) ? 0 : kExitFailure;
             return;
         }
+        const ddpm::InterruptCleanup cleanup;
         auto status = ddpm::write_file_atomic(f->out, std::vector<uint8_t>(text.begin(), text.end()), f->force);
         exit_code = status ? 0 : fail(kExitFailure, status.error);
     });

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "ddpm/sampling.h"
 #include "ddpm/schedule.h"
@@ -43,9 +44,15 @@ ddpm::Result<ddpm::ScheduleParams> parse_schedule_spec(const std::string& spec);
 
 // Prints "ddpm-viz: message" to stderr and returns code.
 int fail(int code, const std::string& message);
+// Writes all of text to stdout and flushes; false (after saying why on stderr) on a short write.
+bool write_stdout(std::string_view text);
+// The exit code, or 1 when anything written to stdout was lost (checked once at exit).
+int finish_stdout(int exit_code);
 
 // --seed, 0 to 2^32 - 1 (CLI11 refuses negative and larger values for uint32_t).
 void add_seed_option(CLI::App& app, uint32_t& seed);
+// --max-pixels N: the decoder's pixel limit (ddpm::ImageLimits).
+void add_max_pixels_option(CLI::App& app, int64_t& max_pixels);
 
 // Subcommands register themselves; their callback stores the process exit code.
 void add_schedule_command(CLI::App& app, int& exit_code);

@@ -34,8 +34,15 @@ std::string lower_extension(const std::string& path) {
 ddpm::Result<ddpm::ExportKind> kind_for_out(const std::string& out, std::size_t t_count, bool plot) {
     using ddpm::ExportKind;
     std::error_code ec;
-    if (out.back() == '/' || fs::is_directory(out, ec)) return ExportKind::Sequence;
     const std::string ext = lower_extension(out);
+    if (out.back() == '/') return ExportKind::Sequence;
+    if (fs::is_directory(out, ec)) {
+        // A folder named like a file is never written into by mistake: the slash says it is meant.
+        if (!ext.empty())
+            return ddpm::Error{"--out " + out + " is an existing folder; give a file name, or " + out +
+                               "/ to write a PNG sequence into it"};
+        return ExportKind::Sequence;
+    }
     if (ext == ".png") return plot ? ExportKind::Plot : t_count == 1 ? ExportKind::Frame : ExportKind::Filmstrip;
     if (ext == ".gif") return ExportKind::Gif;
     if (ext == ".mp4") return ExportKind::Mp4;
@@ -196,6 +203,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
         int max_side = 0, columns = 0, gap = 8, fps = 10, loop = 0, width = 960, height = 540;
         std::string title, compare;
         std::vector<std::string> pins;
+        int64_t max_pixels = ddpm::ImageLimits{}.max_pixels;
     };
     auto f = std::make_shared<Flags>();
     CLI::App* cmd = app.add_subcommand(
@@ -243,6 +251,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--force", f->force, "Replace existing files");
     cmd->add_option("--max-side", f->max_side, "Downsize the input so its longer side is at most N pixels (0: full size)")
         ->check(CLI::NonNegativeNumber)->type_name("N");
+    add_max_pixels_option(*cmd, f->max_pixels);
     cmd->add_option("--view", f->view, "Single frame: xt (x_t alone) or equation (x0 + eps = x_t with their weights)")
         ->check(CLI::IsMember({"xt", "equation", "step", "strip"}))->capture_default_str();
     cmd->add_option("--process", f->process,
@@ -365,7 +374,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
         if (ddpm::export_needs_image(r.kind)) {
             auto bytes = ddpm::read_file(f->image);
             if (!bytes) return void(exit_code = fail(kExitFailure, bytes.error()));
-            auto x0 = ddpm::decode_image(bytes->data(), bytes->size(), f->image);
+            auto x0 = ddpm::decode_image(bytes->data(), bytes->size(), f->image, ddpm::ImageLimits{f->max_pixels});
             if (!x0) return void(exit_code = fail(kExitFailure, x0.error()));
             r.x0 = std::move(*x0);
             std::error_code ec;
@@ -379,6 +388,8 @@ void add_export_command(CLI::App& app, int& exit_code) {
         const bool tty = ::isatty(STDERR_FILENO);
         ddpm::ExportControl control;
         if (tty) control.progress = TerminalProgress{};
+        // Ctrl-C or a kill removes the temporaries and exits 130 or 143, leaving no trace.
+        const ddpm::InterruptCleanup cleanup;
         auto result = ddpm::run_export(r, control);
         if (tty) std::fputs("\r\033[K", stderr);
         if (!result) return void(exit_code = fail(kExitFailure, result.error()));

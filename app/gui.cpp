@@ -76,6 +76,7 @@ double percentile(std::vector<double> values, double p) {
 
 // Loads the command line's image, or the embedded cat.
 bool load_start_image(App& app, const GuiOptions& options) {
+    app.image_limits.max_pixels = options.max_pixels;
     if (!options.image_path.empty()) return open_image_file(app, options.image_path);
     return open_embedded_image(app, "chelsea.png");
 }
@@ -249,7 +250,7 @@ int run_render(const GuiOptions& options) {
     const int t = options.t.value_or(default_t(*schedule));
     if (t > schedule->T())
         return fail(kExitUsage, "--t " + std::to_string(t) + " is above T = " + std::to_string(schedule->T()));
-    auto loaded = options.image_path.empty() ? load_embedded_image("chelsea.png") : load_image_file(options.image_path);
+    auto loaded = options.image_path.empty() ? load_embedded_image("chelsea.png") : load_image_file(options.image_path, ddpm::ImageLimits{options.max_pixels});
     if (!loaded) return fail(kExitFailure, loaded.error());
     auto gl = ddpm::gpu::HeadlessGl::create();
     if (!gl) return fail(kExitFailure, gl.error());

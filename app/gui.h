@@ -26,6 +26,7 @@ struct GuiOptions {
     std::string render;                // --render FILE: x_t at native resolution via EGL, exit
     int benchmark_frames = 0;          // --benchmark-frames N: sweep t, print frame times, exit
     std::vector<std::string> show;     // --show: windows open at start (distribution, reparam, how-it-works)
+    int64_t max_pixels = int64_t(1) << 28;   // --max-pixels N: larger images are refused
 };
 
 // Opens the window; returns the process exit code.

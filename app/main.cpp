@@ -38,6 +38,7 @@ static int run(int argc, char** argv) {
     schedule.add_to(app);
     app.add_option("--t", t, "Timestep shown at start, 0 (clean image) to T")->group("View");
     add_seed_option(app, gui.seed);
+    add_max_pixels_option(app, gui.max_pixels);
     app.add_option("--view", gui.view,
                    "xt: the noisy image; equation: x0 | eps | x_t side by side; step: x_{t-1} | sqrt(beta_t) eps_t | x_t "
                    "of the chain; compare: closed form beside the chain; toy2d: 2D toy data; ribbon: the 1D density ribbon")
@@ -115,7 +116,7 @@ static int run(int argc, char** argv) {
 int main(int argc, char** argv) {
     // Anything unexpected still ends as one sentence and exit 1, never a stack trace.
     try {
-        return run(argc, argv);
+        return finish_stdout(run(argc, argv));
     } catch (const std::exception& e) {
         return fail(kExitFailure, std::string("unexpected error: ") + e.what());
     }

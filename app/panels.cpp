@@ -589,9 +589,11 @@ void draw_plots(App& app) {
         const ImVec2 avail = ImGui::GetContentRegionAvail();
         const float spacing = ImGui::GetStyle().ItemSpacing.x;
         const float w0 = std::floor((avail.x - spacing) * 0.6f);
-        plot::plot("schedule", main, app.schedule.T(), app.t, app.log_y, ImVec2(w0, avail.y), app.sampling_ts);
+        plot::plot("schedule", main, app.schedule.T(), app.t, app.log_y, ImVec2(w0, avail.y), app.sampling_ts,
+                   &app.plot_axes[0]);
         ImGui::SameLine();
-        plot::plot("log_snr", snr, app.schedule.T(), app.t, false, ImVec2(avail.x - w0 - spacing, avail.y), app.sampling_ts);
+        plot::plot("log_snr", snr, app.schedule.T(), app.t, false, ImVec2(avail.x - w0 - spacing, avail.y),
+                   app.sampling_ts, &app.plot_axes[1]);
     }
     ImGui::End();
 }

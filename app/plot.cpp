@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <limits>
 
@@ -129,6 +130,28 @@ Axis fit_axis(std::span<const std::span<const double>> series, bool log) {
     return {lo - margin, hi + margin, false};
 }
 
+const Axis& AxisCache::fit(std::span<const std::span<const double>> series, bool log) {
+    std::vector<uint64_t> k;
+    k.reserve(series.size() * 34 + 1);
+    for (auto values : series) {
+        k.push_back(reinterpret_cast<uintptr_t>(values.data()));
+        k.push_back(values.size());
+        // Sampled values too: a new schedule may reuse the old one's memory at the same size.
+        for (std::size_t i = 0; i < 32 && !values.empty(); ++i) {
+            uint64_t bits;
+            std::memcpy(&bits, &values[i * (values.size() - 1) / 31], sizeof bits);
+            k.push_back(bits);
+        }
+    }
+    k.push_back(log);
+    if (!valid || k != key) {
+        axis = fit_axis(series, log);
+        key = std::move(k);
+        valid = true;
+    }
+    return axis;
+}
+
 int t_at(double u, int T) { return std::clamp(int(std::lround(u * T)), 0, T); }
 
 namespace {
@@ -160,7 +183,8 @@ void dashed_polyline(ImDrawList* draw, const std::vector<ImVec2>& pts, ImU32 col
 }
 }  // namespace
 
-bool plot(const char* id, std::span<const Series> series, int T, int& t, bool log_y, ImVec2 size, std::span<const int> marks) {
+bool plot(const char* id, std::span<const Series> series, int T, int& t, bool log_y, ImVec2 size, std::span<const int> marks,
+          AxisCache* cache) {
     ImGui::PushID(id);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     size.x = std::max(size.x, 120.0f);
@@ -195,7 +219,7 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
         all.push_back(s.values);
         x_max = std::max(x_max, int(s.values.size()) - 1);
     }
-    const Axis y = fit_axis(all, log_y);
+    const Axis y = cache ? cache->fit(all, log_y) : fit_axis(all, log_y);
     auto to_screen = [&](double x, double v) {
         return ImVec2(p0.x + float(x / x_max) * width, p1.y - float(y.to_unit(v)) * height);
     };

@@ -3,6 +3,7 @@
 // t: value[t] is drawn at x = t. The axis and tick maths are pure functions, tested without ImGui.
 #include <imgui.h>
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -46,10 +47,21 @@ struct Series {
     int dash = 0;                     // 0 solid, 1 dashed, 2 dotted, 3 dash-dot: tells pins apart without colour
 };
 
+// The last fitted y axis of one plot and what it was fitted to, so a frame whose series did not
+// change skips the scan over every value (15% of a frame at T = 100000).
+struct AxisCache {
+    std::vector<uint64_t> key;   // per series: data pointer, size, 32 sampled values; then log_y
+    Axis axis;
+    bool valid = false;
+    // fit_axis(series, log), recomputed only when the key changed.
+    const Axis& fit(std::span<const std::span<const double>> series, bool log);
+};
+
 // Draws the plot in the next `size` of the window. A click or drag sets t (returns true then);
-// hovering shows every series' value at the t under the mouse.
+// hovering shows every series' value at the t under the mouse. With a cache, the y axis is
+// refitted only when the series change.
 // marks: timesteps drawn as thin vertical lines (the sampler's timesteps).
 bool plot(const char* id, std::span<const Series> series, int T, int& t, bool log_y, ImVec2 size,
-          std::span<const int> marks = {});
+          std::span<const int> marks = {}, AxisCache* cache = nullptr);
 
 }  // namespace plot

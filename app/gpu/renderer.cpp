@@ -160,34 +160,49 @@ GLint Renderer::max_texture_size() const {
 
 Status Renderer::upload(const Image& x0, std::string* note) {
     if (x0.empty()) return Error{"the image is empty"};
+    // RGB32F costs 12 bytes a pixel, and the x_t target as much again: above 2^26 pixels (768 MB)
+    // the window shows the image downscaled rather than asking the driver for gigabytes.
+    constexpr int64_t kMaxTexturePixels = int64_t(1) << 26;
     const int limit = max_texture_size();
-    Image downsized;
-    const Image* image = &x0;
+    int side = std::min(std::max(x0.width, x0.height), limit);
+    const int64_t pixels = int64_t(x0.width) * x0.height;
+    if (pixels > kMaxTexturePixels)
+        side = std::min(side, int(std::max(x0.width, x0.height) * std::sqrt(double(kMaxTexturePixels) / double(pixels))));
     if (note) note->clear();
-    if (x0.width > limit || x0.height > limit) {
-        downsized = downsize(x0, limit);
-        image = &downsized;
-        if (note)
-            *note = "shown downscaled to " + std::to_string(image->width) + "x" + std::to_string(image->height) +
-                    ": " + std::to_string(x0.width) + "x" + std::to_string(x0.height) +
-                    " is above this GPU's texture limit of " + std::to_string(limit);
-    }
     if (!x0_texture_) glGenTextures(1, &x0_texture_);
-    glBindTexture(GL_TEXTURE_2D, x0_texture_);
-    // Rows of 3 floats: any width is 4-byte aligned, but keep 1 so nothing depends on it.
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB32F, image->width, image->height, 0, GL_RGB, GL_FLOAT, image->data.data());
-    // texelFetch only, but a mipmapped default filter would leave the texture incomplete (black).
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    if (glGetError() == GL_OUT_OF_MEMORY) {
-        width_ = height_ = 0;
-        return Error{"the GPU has not enough memory for a " + std::to_string(image->width) + "x" +
-                     std::to_string(image->height) + " image"};
+    for (;;) {
+        Image downsized;
+        const Image* image = &x0;
+        if (side < std::max(x0.width, x0.height)) {
+            downsized = downsize(x0, side);
+            image = &downsized;
+        }
+        glBindTexture(GL_TEXTURE_2D, x0_texture_);
+        // Rows of 3 floats: any width is 4-byte aligned, but keep 1 so nothing depends on it.
+        glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB32F, image->width, image->height, 0, GL_RGB, GL_FLOAT, image->data.data());
+        // texelFetch only, but a mipmapped default filter would leave the texture incomplete (black).
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+        if (glGetError() == GL_OUT_OF_MEMORY) {
+            // Smaller until it fits: a huge image is still shown, downscaled, as the README says.
+            if (side > 256) {
+                side /= 2;
+                continue;
+            }
+            width_ = height_ = 0;
+            return Error{"the GPU has not enough memory for a " + std::to_string(image->width) + "x" +
+                         std::to_string(image->height) + " image"};
+        }
+        width_ = image->width;
+        height_ = image->height;
+        if (note && image != &x0)
+            *note = "shown downscaled to " + std::to_string(width_) + "x" + std::to_string(height_) + ": " +
+                    std::to_string(x0.width) + "x" + std::to_string(x0.height) +
+                    (side == limit ? " is above this GPU's texture limit of " + std::to_string(limit)
+                                   : std::string(" is more than the GPU memory the window uses"));
+        return {};
     }
-    width_ = image->width;
-    height_ = image->height;
-    return {};
 }
 
 void Renderer::use_program(GLuint program) {

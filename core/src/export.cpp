@@ -102,7 +102,6 @@ Result<std::vector<int>> parse_t_list(std::string_view text, int T) {
 
 namespace {
 
-constexpr int64_t kGifMemoryBudget = int64_t(2) << 30;
 // A .npy file is assembled in memory before it is renamed into place.
 constexpr int64_t kNpyMemoryBudget = int64_t(4) << 30;
 
@@ -143,6 +142,7 @@ public:
                 return Error{"could not create the folder " + it->string() + ": " + std::strerror(errno)};
             std::lock_guard lock(mutex_);
             folders_.push_back(it->string());
+            temporaries::add_folder(it->string());
         }
         if (!fs::is_directory(p, ec)) return Error{folder + " is a file, not a folder"};
         return {};
@@ -152,6 +152,7 @@ public:
     std::string reserve(const std::string& target) {
         std::string tmp = temporary_sibling(target);
         std::lock_guard lock(mutex_);
+        temporaries::add(tmp);
         staged_.push_back({tmp, target});
         return tmp;
     }
@@ -163,11 +164,13 @@ public:
 
     Status commit() {
         std::lock_guard lock(mutex_);
+        auto hold = temporaries::hold();   // an interrupt waits until the renames are done
         for (std::size_t i = 0; i < staged_.size(); ++i) {
             const auto [tmp, target] = staged_[i];   // a copy: the error below outlives the erase
             // RENAME_NOREPLACE: a file that appeared since the check is still not replaced.
             const int rc = overwrite_ ? ::rename(tmp.c_str(), target.c_str())
                                       : ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE);
+            if (rc == 0) temporaries::forget(tmp);
             if (rc != 0) {
                 const int err = errno;
                 // New files already renamed go too; replaced ones cannot come back.
@@ -179,15 +182,16 @@ public:
             }
         }
         staged_.clear();
+        for (const auto& f : folders_) temporaries::forget_folder(f);
         folders_.clear();
         return {};
     }
 
     void discard() {
         std::lock_guard lock(mutex_);
-        for (const auto& s : staged_) ::unlink(s.first.c_str());
+        for (const auto& s : staged_) ::unlink(s.first.c_str()), temporaries::forget(s.first);
         staged_.clear();
-        for (auto it = folders_.rbegin(); it != folders_.rend(); ++it) ::rmdir(it->c_str());
+        for (auto it = folders_.rbegin(); it != folders_.rend(); ++it) ::rmdir(it->c_str()), temporaries::forget_folder(*it);
         folders_.clear();
     }
 
@@ -256,6 +260,71 @@ Image equation_noise(const Image& x0, const ChainSchedule& chain, Process proces
     path.signal = 0, path.noise = 1;
     chain_sample_pixels(x0.data.data(), out.data.data(), 0, std::size_t(x0.width) * std::size_t(x0.height), path, seed);
     return out;
+}
+
+// 8-bit x_t of rows [y0, y0 + n) into dst, the rows split over threads; eps exactly as q_sample
+// draws it, and t = 0 is x0 itself.
+void xt_rows(const Image& x0, const Schedule& s, int t, uint32_t seed, int y0, int n, float* scratch, uint8_t* dst,
+             unsigned threads) {
+    const std::size_t row = std::size_t(x0.width) * 3;
+    const float signal = float(s.sqrt_alpha_bar[t]), noise = float(s.sqrt_one_minus_alpha_bar[t]);
+    parallel_for(
+        std::size_t(n),
+        [&](std::size_t a, std::size_t b) {
+            const float* src = x0.data.data() + (std::size_t(y0) + a) * row;
+            float* x = scratch + a * row;
+            if (t == 0) x = const_cast<float*>(src);
+            else q_sample_pixels(src, x, (std::size_t(y0) + a) * std::size_t(x0.width), (b - a) * std::size_t(x0.width),
+                                 signal, noise, seed);
+            uint8_t* out = dst + a * row;
+            for (std::size_t i = 0, m = (b - a) * row; i < m; ++i) out[i] = to_u8(x[i]);
+        },
+        threads);
+}
+
+// One frame computed and encoded by row bands straight into path: x_t, its 8-bit rows and the PNG
+// bytes exist a band at a time (about 4 MB of rows), so memory does not grow with the image
+// beyond x0 itself. The bytes equal encode_png(frame_at(...)).
+Status stream_frame(const Image& x0, const Schedule& s, int t, uint32_t seed, unsigned threads, const std::string& path,
+                    const std::string& shown, const Progress& progress) {
+    const int w = x0.width, h = x0.height;
+    const std::size_t row = std::size_t(w) * 3;
+    const int band = int(std::clamp<std::size_t>((std::size_t(4) << 20) / row, 1, std::size_t(h)));
+    std::vector<float> scratch(std::size_t(band) * row);
+    std::vector<uint8_t> rows(std::size_t(band) * row);
+    // The filter choice looks at the same rows encode_png samples.
+    const std::vector<int> ys = png_sample_rows(h);
+    Rgb8 sample{w, int(ys.size()), std::vector<uint8_t>(ys.size() * row)};
+    for (std::size_t i = 0; i < ys.size(); ++i) xt_rows(x0, s, t, seed, ys[i], 1, scratch.data(), &sample.pixels[i * row], 1);
+    const bool noisy = png_prefers_no_filter(sample);
+
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0) return Error{"could not write " + shown + ": " + std::strerror(errno)};
+    const auto sink = [&](const uint8_t* p, std::size_t n) -> Status {
+        while (n) {
+            const ssize_t k = ::write(fd, p, n);
+            if (k < 0 && errno == EINTR) continue;
+            if (k <= 0) return Error{"could not write " + shown + ": " + std::strerror(k < 0 ? errno : EIO)};
+            p += k, n -= std::size_t(k);
+        }
+        return {};
+    };
+    Status st;
+    {
+        PngWriter png(w, h, noisy, sink);
+        for (int y = 0; y < h && st; y += band) {
+            if (progress.cancelled()) {
+                st = Error{"cancelled"};
+                break;
+            }
+            const int n = std::min(band, h - y);
+            xt_rows(x0, s, t, seed, y, n, scratch.data(), rows.data(), threads);
+            st = png.add_rows(rows.data(), n);
+        }
+        if (st) st = png.finish();
+    }
+    if (::close(fd) != 0 && st) st = Error{"could not write " + shown + ": " + std::strerror(errno)};
+    return st;
 }
 
 // Refuses, before any work, a sheet no viewer opens (labels take at most ~120 rows per tile row).
@@ -409,6 +478,15 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         if (!r.overwrite && fs::exists(f, ec)) return Error{f + " already exists; pass --force to replace it"};
     }
     ignore_write_signals();
+    // Temporaries of earlier exports that were killed (SIGKILL, a crash, a power cut) beside ours.
+    {
+        std::vector<std::string> folders;
+        for (const auto& f : targets) {
+            const std::string folder = fs::path(f).parent_path().string();
+            if (std::find(folders.begin(), folders.end(), folder) == folders.end()) folders.push_back(folder);
+        }
+        for (const auto& folder : folders) temporaries::sweep_stale(folder);
+    }
 
     Staging staging(r.overwrite);
     if (r.kind == ExportKind::Sequence)
@@ -427,14 +505,23 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
 
     switch (r.kind) {
     case ExportKind::Frame: {
-        if (r.view == "equation")
-            if (auto st = check_sheet("equation view", 3, 1, x0.width, x0.height, 200); !st) return Error{st.error};
         if (r.view == "step") {
             if (auto st = check_sheet("step view", 3, 1, x0.width, x0.height, 200); !st) return Error{st.error};
             stage(r.out, encode_png(render_step(chain_step(x0, s, r.ts[0], r.seed, threads), s, r.ts[0])));
             progress.step();
             break;
         }
+        // The closed form's frame streams by row bands straight into its file (memory: a band).
+        if (r.view == "xt" && r.process == Process::Closed) {
+            if (auto st = stream_frame(x0, s, r.ts[0], r.seed, threads, staging.reserve(r.out), r.out, progress); !st) {
+                if (!progress.cancelled()) progress.fail(st.error);
+            } else {
+                progress.step();
+            }
+            break;
+        }
+        if (r.view == "equation")
+            if (auto st = check_sheet("equation view", 3, 1, x0.width, x0.height, 200); !st) return Error{st.error};
         Rgb8 frame = frame_at(x0, s, chain, r.process, r.ts[0], r.seed, threads);
         if (r.view == "equation")
             frame = render_equation(to_rgb8(x0), to_rgb8(equation_noise(x0, chain, r.process, r.ts[0], r.seed, threads)),
@@ -471,22 +558,40 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         break;
     }
     case ExportKind::Gif: {
-        // Every frame's palette indices stay in memory until the file is assembled.
-        if (const double bytes = double(n) * x0.width * x0.height; bytes > double(kGifMemoryBudget))
-            return Error{"the GIF would hold " + std::to_string(n) + " frames of " + std::to_string(x0.width) + "x" +
-                         std::to_string(x0.height) + " (" + std::to_string(int64_t(bytes / 1e6)) +
-                         " MB); use a smaller maximum side or fewer timesteps"};
-        std::vector<detail::GifFrame> frames(n);
-        for_each_index(n, threads, [&](std::size_t i) {
-            if (!progress.keep_going()) return false;
-            frames[i] = detail::quantize_gif_frame(frame_at(x0, s, chain, r.process, r.ts[i], r.seed, 1));
-            progress.step();
-            return true;
+        // Frames quantized in parallel batches and written in order as they are made: memory is a
+        // batch of frames, whatever their number.
+        const std::string tmp = staging.reserve(r.out);
+        const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0) return Error{"could not write " + r.out + ": " + std::strerror(errno)};
+        auto gif = detail::GifWriter::open(x0.width, x0.height, r.gif, [&](const uint8_t* p, std::size_t n) -> Status {
+            while (n) {
+                const ssize_t k = ::write(fd, p, n);
+                if (k < 0 && errno == EINTR) continue;
+                if (k <= 0) return Error{"could not write " + r.out + ": " + std::strerror(k < 0 ? errno : EIO)};
+                p += k, n -= std::size_t(k);
+            }
+            return {};
         });
-        if (!progress.keep_going()) break;
-        auto gif = detail::encode_gif_frames(frames, x0.width, x0.height, r.gif);
-        if (!gif) progress.fail(gif.error());
-        else stage(r.out, *gif);
+        if (!gif) {
+            ::close(fd);
+            return Error{gif.error()};
+        }
+        std::vector<detail::GifFrame> batch(threads);
+        for (int first = 0; first < n && progress.keep_going(); first += int(threads)) {
+            const int count = std::min(int(threads), n - first);
+            for_each_index(count, threads, [&](std::size_t k) {
+                batch[k] = detail::quantize_gif_frame(frame_at(x0, s, chain, r.process, r.ts[first + int(k)], r.seed, 1));
+                return true;
+            });
+            for (int k = 0; k < count && progress.keep_going(); ++k) {
+                if (auto st = (*gif)->add(batch[k]); !st) progress.fail(st.error);
+                else progress.step();
+            }
+        }
+        if (progress.keep_going())
+            if (auto st = (*gif)->finish(); !st) progress.fail(st.error);
+        gif->reset();
+        if (::close(fd) != 0 && progress.ok()) progress.fail("could not write " + r.out + ": " + std::strerror(errno));
         break;
     }
     case ExportKind::Mp4: {

@@ -136,11 +136,6 @@ std::vector<uint8_t> dither(const Rgb8& img, const Palette& p) {
     return out;
 }
 
-int append_bytes(GifFileType* gif, const GifByteType* data, int n) {
-    auto* out = static_cast<std::vector<uint8_t>*>(gif->UserData);
-    out->insert(out->end(), data, data + n);
-    return n;
-}
 
 }  // namespace
 
@@ -154,18 +149,30 @@ GifFrame quantize_gif_frame(const Rgb8& frame) {
     return out;
 }
 
-Result<std::vector<uint8_t>> encode_gif_frames(std::vector<GifFrame>& frames, int w, int h, const GifOptions& options) {
-    if (frames.empty()) return Error{"a GIF needs at least one frame"};
+int gif_write(void* self, const uint8_t* data, int n) {
+    auto* w = static_cast<GifWriter*>(self);
+    if (!w->sink_error_) return 0;
+    w->sink_error_ = w->sink_(data, std::size_t(n));
+    return w->sink_error_ ? n : 0;
+}
+
+namespace {
+int gif_output(GifFileType* gif, const GifByteType* data, int n) { return gif_write(gif->UserData, data, n); }
+}  // namespace
+
+Result<std::unique_ptr<GifWriter>> GifWriter::open(int w, int h, const GifOptions& options, Sink sink) {
     if (w > 65535 || h > 65535)
         return Error{"a GIF is at most 65535 pixels on a side, this image is " + std::to_string(w) + "x" + std::to_string(h)};
-    std::vector<uint8_t> bytes;
+    std::unique_ptr<GifWriter> out(new GifWriter);
+    out->width_ = w, out->height_ = h, out->delay_cs_ = std::clamp(options.delay_cs, 0, 65535);
+    out->sink_ = std::move(sink);
     int err = 0;
-    GifFileType* gif = EGifOpen(&bytes, append_bytes, &err);
+    GifFileType* gif = EGifOpen(out.get(), gif_output, &err);
     if (!gif) return Error{std::string("could not start the GIF: ") + GifErrorString(err)};
+    out->gif_ = gif;
     const auto fail = [&](const char* what) {
-        const int code = gif->Error;
-        EGifCloseFile(gif, &err);
-        return Error{std::string("could not encode the GIF (") + what + "): " + GifErrorString(code)};
+        if (!out->sink_error_) return Error{out->sink_error_.error};
+        return Error{std::string("could not encode the GIF (") + what + "): " + GifErrorString(gif->Error)};
     };
     EGifSetGifVersion(gif, true);
     if (EGifPutScreenDesc(gif, w, h, 8, 0, nullptr) == GIF_ERROR) return fail("screen");
@@ -179,28 +186,60 @@ Result<std::vector<uint8_t>> encode_gif_frames(std::vector<GifFrame>& frames, in
             EGifPutExtensionBlock(gif, sizeof loop, loop) == GIF_ERROR || EGifPutExtensionTrailer(gif) == GIF_ERROR)
             return fail("loop");
     }
-    for (auto& frame : frames) {
-        GraphicsControlBlock gcb{};
-        gcb.DisposalMode = DISPOSE_DO_NOT;
-        gcb.DelayTime = std::clamp(options.delay_cs, 0, 65535);
-        gcb.TransparentColor = NO_TRANSPARENT_COLOR;
-        GifByteType ext[4];
-        EGifGCBToExtension(&gcb, ext);
-        // GIF colour tables hold a power of two entries, at least 2.
-        int bits = 1;
-        while ((1 << bits) < int(frame.palette.size())) ++bits;
-        ColorMapObject* map = GifMakeMapObject(1 << bits, nullptr);
-        if (!map) return fail("palette");
-        for (std::size_t c = 0; c < frame.palette.size(); ++c)
-            map->Colors[c] = {frame.palette[c][0], frame.palette[c][1], frame.palette[c][2]};
-        const bool ok = EGifPutExtension(gif, GRAPHICS_EXT_FUNC_CODE, 4, ext) != GIF_ERROR &&
-                        EGifPutImageDesc(gif, 0, 0, w, h, false, map) != GIF_ERROR &&
-                        EGifPutLine(gif, frame.indices.data(), w * h) != GIF_ERROR;
-        GifFreeMapObject(map);
-        if (!ok) return fail("frame");
-        frame.indices = {};
-    }
-    if (EGifCloseFile(gif, &err) == GIF_ERROR) return Error{std::string("could not finish the GIF: ") + GifErrorString(err)};
+    return out;
+}
+
+GifWriter::~GifWriter() {
+    int err = 0;
+    if (gif_) EGifCloseFile(static_cast<GifFileType*>(gif_), &err);
+}
+
+Status GifWriter::add(GifFrame& frame) {
+    auto* gif = static_cast<GifFileType*>(gif_);
+    GraphicsControlBlock gcb{};
+    gcb.DisposalMode = DISPOSE_DO_NOT;
+    gcb.DelayTime = delay_cs_;
+    gcb.TransparentColor = NO_TRANSPARENT_COLOR;
+    GifByteType ext[4];
+    EGifGCBToExtension(&gcb, ext);
+    // GIF colour tables hold a power of two entries, at least 2.
+    int bits = 1;
+    while ((1 << bits) < int(frame.palette.size())) ++bits;
+    ColorMapObject* map = GifMakeMapObject(1 << bits, nullptr);
+    if (!map) return Error{"could not encode the GIF (palette): out of memory"};
+    for (std::size_t c = 0; c < frame.palette.size(); ++c)
+        map->Colors[c] = {frame.palette[c][0], frame.palette[c][1], frame.palette[c][2]};
+    const bool ok = EGifPutExtension(gif, GRAPHICS_EXT_FUNC_CODE, 4, ext) != GIF_ERROR &&
+                    EGifPutImageDesc(gif, 0, 0, width_, height_, false, map) != GIF_ERROR &&
+                    EGifPutLine(gif, frame.indices.data(), width_ * height_) != GIF_ERROR;
+    GifFreeMapObject(map);
+    frame.indices = {};
+    if (!sink_error_) return sink_error_;
+    if (!ok) return Error{std::string("could not encode the GIF (frame): ") + GifErrorString(gif->Error)};
+    return {};
+}
+
+Status GifWriter::finish() {
+    int err = 0;
+    auto* gif = static_cast<GifFileType*>(gif_);
+    gif_ = nullptr;
+    const bool ok = EGifCloseFile(gif, &err) != GIF_ERROR;
+    if (!sink_error_) return sink_error_;
+    if (!ok) return Error{std::string("could not finish the GIF: ") + GifErrorString(err)};
+    return {};
+}
+
+Result<std::vector<uint8_t>> encode_gif_frames(std::vector<GifFrame>& frames, int w, int h, const GifOptions& options) {
+    if (frames.empty()) return Error{"a GIF needs at least one frame"};
+    std::vector<uint8_t> bytes;
+    auto writer = GifWriter::open(w, h, options, [&](const uint8_t* p, std::size_t n) {
+        bytes.insert(bytes.end(), p, p + n);
+        return Status{};
+    });
+    if (!writer) return Error{writer.error()};
+    for (auto& frame : frames)
+        if (auto st = (*writer)->add(frame); !st) return Error{st.error};
+    if (auto st = (*writer)->finish(); !st) return Error{st.error};
     return bytes;
 }
 

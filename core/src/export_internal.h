@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,25 @@ struct GifFrame {
 GifFrame quantize_gif_frame(const Rgb8& frame);
 Result<std::vector<uint8_t>> encode_gif_frames(std::vector<GifFrame>& frames, int width, int height,
                                                const GifOptions& options);
+
+// A GIF written frame by frame as the frames are made, so memory does not grow with their number.
+class GifWriter {
+public:
+    using Sink = std::function<Status(const uint8_t*, std::size_t)>;
+    static Result<std::unique_ptr<GifWriter>> open(int width, int height, const GifOptions& options, Sink sink);
+    ~GifWriter();
+    // Writes the frame and frees its indices.
+    Status add(GifFrame& frame);
+    Status finish();
+
+private:
+    GifWriter() = default;
+    void* gif_ = nullptr;   // GifFileType*
+    int width_ = 0, height_ = 0, delay_cs_ = 0;
+    Sink sink_;
+    Status sink_error_;
+    friend int gif_write(void*, const uint8_t*, int);
+};
 
 // The ffmpeg command on PATH, or an error saying how to get it.
 Result<std::string> find_ffmpeg();

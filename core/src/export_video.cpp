@@ -49,9 +49,20 @@ Result<VideoPipe> VideoPipe::open(const std::string& ffmpeg, const std::string& 
     posix_spawn_file_actions_adddup2(&actions, fds[0], 0);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     if (log) posix_spawn_file_actions_adddup2(&actions, fileno(log), 2);
+    // ffmpeg starts with no signal blocked and default handlers, whatever InterruptCleanup blocked here.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigemptyset(&all);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ}) sigaddset(&all, sig);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     pid_t pid = -1;
-    const int rc = posix_spawn(&pid, ffmpeg.c_str(), &actions, nullptr, const_cast<char* const*>(argv), environ);
+    const int rc = posix_spawn(&pid, ffmpeg.c_str(), &actions, &attr, const_cast<char* const*>(argv), environ);
     posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
     ::close(fds[0]);
     if (rc != 0) {
         ::close(fds[1]);

@@ -1,14 +1,33 @@
 #include "ddpm/image.h"
 
+// Which decoder sees which bytes, and why (issue 12: stb_image 2.27 overflows its Huffman table on a
+// 9-byte JPEG and overflows a signed int on a PPM header):
+// - PNG goes to libpng and JPEG to libjpeg-turbo: the decoders every browser and distribution
+//   ships, fuzzed continuously by OSS-Fuzz, with exact error messages and row-by-row output (so a
+//   big image never needs a second full-size 8-bit copy).
+// - Binary PPM/PGM is simple enough to decode here, with overflow-checked header numbers.
+// - BMP, TGA and GIF stay with stb_image, because Debian packages nothing better that is small;
+//   their headers are checked here first (type, depth, sizes against the bytes present), so stb
+//   only ever sees a header it handles, and stb is never handed bytes it could take for one of its
+//   other formats (PSD, PIC, HDR, PNM).
+// Every path checks the pixel limit before allocating, and the uncompressed formats (and PNG,
+// through deflate's 1032:1 ceiling) are refused as truncated when the bytes cannot hold the pixels.
+#include <stdio.h>  // jpeglib.h needs FILE first
+#include <jpeglib.h>
+#include <jerror.h>
+#include <png.h>
+#include <setjmp.h>
 #include <stb_image.h>
 #include <stb_image_resize.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <new>
 
 namespace ddpm {
 
@@ -16,20 +35,412 @@ namespace {
 
 constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t(1) << 30;
 
-Error too_large(const std::string& name, int64_t w, int64_t h) {
-    return Error{name + ": " + std::to_string(w) + "x" + std::to_string(h) + " is larger than the limit of " +
-                 std::to_string(kMaxImageSide) + " pixels per side and 2^28 pixels in all"};
+std::string dims(int64_t w, int64_t h) { return std::to_string(w) + "x" + std::to_string(h); }
+
+Status check_limits(const std::string& name, int64_t w, int64_t h, const ImageLimits& limits) {
+    if (w <= 0 || h <= 0) return Error{name + ": the header says the image is " + dims(w, h) + ", which is empty"};
+    if (w > ImageLimits::kMaxSide || h > ImageLimits::kMaxSide || w * h > limits.max_pixels)
+        return Error{name + ": " + dims(w, h) + " is larger than the limit of " + std::to_string(limits.max_pixels) +
+                     " pixels (and " + std::to_string(ImageLimits::kMaxSide) +
+                     " per side); --max-pixels N raises the pixel limit"};
+    return {};
 }
 
-// Width and height from a PNG's IHDR, read directly.
-bool png_header_size(const uint8_t* b, std::size_t n, int& w, int& h) {
-    static const uint8_t sig[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    if (n < 24 || std::memcmp(b, sig, 8) != 0 || std::memcmp(b + 12, "IHDR", 4) != 0) return false;
-    const auto be = [&](int o) { return uint32_t(b[o]) << 24 | uint32_t(b[o + 1]) << 16 | uint32_t(b[o + 2]) << 8 | b[o + 3]; };
-    if (be(16) > 0x7fffffffu || be(20) > 0x7fffffffu) return false;
-    w = int(be(16));
-    h = int(be(20));
+Error truncated(const std::string& name, int64_t w, int64_t h, uint64_t need, uint64_t have, const char* how) {
+    return Error{name + ": the file is truncated: its header says " + dims(w, h) + ", which needs at least " +
+                 std::to_string(need) + " bytes of " + how + ", but it holds " + std::to_string(have)};
+}
+
+Error damaged(const std::string& name, const std::string& why) {
+    return Error{name + ": the image data is damaged or truncated" + (why.empty() ? "" : " (" + why + ")")};
+}
+
+Error unknown_format(const std::string& name) {
+    return Error{name + ": not an image ddpm-viz can read (unknown format); use PNG, JPEG, BMP, TGA, GIF or PPM"};
+}
+
+uint32_t be32(const uint8_t* b) { return uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | b[3]; }
+uint32_t le32(const uint8_t* b) { return uint32_t(b[3]) << 24 | uint32_t(b[2]) << 16 | uint32_t(b[1]) << 8 | b[0]; }
+uint16_t le16(const uint8_t* b) { return uint16_t(b[1] << 8 | b[0]); }
+
+// Samples of n pixels (comp channels, 8 or 16 bits, native-endian 16) into RGB floats.
+// 8-bit opaque values go through from_u8 so they map exactly as everywhere else.
+void store_pixels(float* dst, const void* src, std::size_t n, int comp, bool sixteen, float max = 0) {
+    if (max == 0) max = sixteen ? 65535.0f : 255.0f;
+    const bool has_alpha = comp == 2 || comp == 4;
+    const int colour = has_alpha ? comp - 1 : comp;   // 1 (gray) or 3 (RGB)
+    const bool exact = !sixteen && !has_alpha && max == 255.0f;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto at = [&](int c) {
+            const std::size_t k = i * comp + c;
+            return sixteen ? float(static_cast<const uint16_t*>(src)[k]) : float(static_cast<const uint8_t*>(src)[k]);
+        };
+        const float alpha = has_alpha ? std::min(at(comp - 1) / max, 1.0f) : 1.0f;
+        for (int c = 0; c < 3; ++c) {
+            const float raw = at(colour == 1 ? 0 : c);
+            if (exact) {
+                dst[i * 3 + c] = from_u8(uint8_t(raw));
+                continue;
+            }
+            // Composited over white; x = 2 v - 1 equals v8 / 127.5 - 1 for 8-bit values.
+            const float v = std::min(raw / max, 1.0f);
+            dst[i * 3 + c] = (alpha * v + (1.0f - alpha)) * 2.0f - 1.0f;
+        }
+    }
+}
+
+Image allocate(int w, int h) {
+    Image img;
+    img.width = w;
+    img.height = h;
+    img.data.resize(std::size_t(w) * h * 3);
+    return img;
+}
+
+// ---- PNG (libpng) ----
+
+struct PngInput {
+    const uint8_t* bytes;
+    std::size_t size, at;
+    char message[200];
+};
+
+void png_read_memory(png_structp png, png_bytep out, png_size_t n) {
+    auto* in = static_cast<PngInput*>(png_get_io_ptr(png));
+    if (n > in->size - in->at) png_error(png, "the file ends early");
+    std::memcpy(out, in->bytes + in->at, n);
+    in->at += n;
+}
+
+void png_fail(png_structp png, png_const_charp message) {
+    auto* in = static_cast<PngInput*>(png_get_error_ptr(png));
+    std::snprintf(in->message, sizeof in->message, "%s", message);
+    png_longjmp(png, 1);
+}
+
+void png_ignore_warning(png_structp, png_const_charp) {}
+
+struct PngDecode {
+    PngInput in;
+    Image* out;
+    std::vector<uint8_t> rows;   // one row, or the whole image when interlaced
+};
+
+// Only C objects live in this frame, so the longjmp from libpng skips no destructor.
+bool png_decode(PngDecode& d) {
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &d.in, png_fail, png_ignore_warning);
+    if (!png) return std::snprintf(d.in.message, sizeof d.in.message, "out of memory"), false;
+    png_infop info = png_create_info_struct(png);
+    if (!info || setjmp(png_jmpbuf(png))) {
+        png_destroy_read_struct(&png, info ? &info : nullptr, nullptr);
+        return false;
+    }
+    png_set_user_limits(png, ImageLimits::kMaxSide, ImageLimits::kMaxSide);
+    png_set_read_fn(png, &d.in, png_read_memory);
+    png_read_info(png, info);
+    png_set_expand(png);   // palette -> RGB, gray 1/2/4 bits -> 8, tRNS -> alpha
+    if (png_get_bit_depth(png, info) == 16) png_set_swap(png);   // native-endian 16-bit samples
+    const int passes = png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    const int w = int(png_get_image_width(png, info)), h = int(png_get_image_height(png, info));
+    const int comp = png_get_channels(png, info);
+    const bool sixteen = png_get_bit_depth(png, info) == 16;
+    const std::size_t row_bytes = png_get_rowbytes(png, info);
+    if (w != d.out->width || h != d.out->height || comp < 1 || comp > 4 || row_bytes != std::size_t(w) * comp * (sixteen ? 2 : 1))
+        png_error(png, "unexpected layout");
+    if (passes == 1) {
+        d.rows.resize(row_bytes);
+        for (int y = 0; y < h; ++y) {
+            png_read_row(png, d.rows.data(), nullptr);
+            store_pixels(d.out->data.data() + std::size_t(y) * w * 3, d.rows.data(), std::size_t(w), comp, sixteen);
+        }
+    } else {
+        d.rows.resize(row_bytes * h);
+        for (int pass = 0; pass < passes; ++pass)
+            for (int y = 0; y < h; ++y) png_read_row(png, d.rows.data() + row_bytes * y, nullptr);
+        store_pixels(d.out->data.data(), d.rows.data(), std::size_t(w) * h, comp, sixteen);
+    }
+    png_read_end(png, nullptr);
+    png_destroy_read_struct(&png, &info, nullptr);
     return true;
+}
+
+Result<Image> decode_png(const uint8_t* b, std::size_t n, const std::string& name, const ImageLimits& limits) {
+    if (n < 33 || std::memcmp(b + 12, "IHDR", 4) != 0) return damaged(name, "no PNG header");
+    const int64_t w = be32(b + 16), h = be32(b + 20);
+    if (auto st = check_limits(name, w, h, limits); !st) return Error{st.error};
+    const int depth = b[24], colour = b[25];
+    const int channels = colour == 0 ? 1 : colour == 2 ? 3 : colour == 3 ? 1 : colour == 4 ? 2 : colour == 6 ? 4 : 0;
+    if (channels == 0 || depth < 1 || depth > 16) return damaged(name, "invalid PNG colour type or depth");
+    // The compressed pixels: deflate codes at most 258 bytes in 2 bits (1032:1), so fewer IDAT
+    // bytes than raw / 1032 cannot hold the image.
+    uint64_t idat = 0;
+    for (std::size_t at = 8; at + 12 <= n;) {
+        const uint32_t len = be32(b + at);
+        if (std::memcmp(b + at + 4, "IDAT", 4) == 0) idat += std::min<uint64_t>(len, n - at - 8);
+        if (std::memcmp(b + at + 4, "IEND", 4) == 0 || len > n - at - 12) break;
+        at += 12 + std::size_t(len);
+    }
+    const uint64_t raw = uint64_t(h) * (1 + (uint64_t(w) * channels * depth + 7) / 8);
+    if (const uint64_t need = raw / 1032; idat < need) return truncated(name, w, h, need, idat, "compressed pixels");
+    PngDecode d{{b, n, 0, {0}}, nullptr, {}};
+    Image img = allocate(int(w), int(h));
+    d.out = &img;
+    // Room for the largest row libpng can hand back (4 channels of 16 bits), or every row when
+    // interlaced, so nothing allocates inside png_decode.
+    d.rows.reserve(std::size_t(w) * 8 * (b[28] ? std::size_t(h) : 1));
+    if (!png_decode(d)) return damaged(name, d.in.message);
+    return img;
+}
+
+// ---- JPEG (libjpeg-turbo) ----
+
+// Progressive JPEGs can repeat scans without limit, each costing a pass over the image (the
+// libjpeg-turbo documentation's "LJT-01-004"); real encoders write at most a few dozen.
+constexpr int kMaxJpegScans = 500;
+
+struct JpegError {
+    jpeg_error_mgr mgr;
+    jpeg_progress_mgr progress;
+    jmp_buf jump;
+    char message[JMSG_LENGTH_MAX];
+};
+
+void jpeg_fail(j_common_ptr cinfo) {
+    auto* e = reinterpret_cast<JpegError*>(cinfo->err);
+    (*cinfo->err->format_message)(cinfo, e->message);
+    longjmp(e->jump, 1);
+}
+
+// Truncation is only a warning to libjpeg (it fills the rest with gray); here it is an error.
+void jpeg_message(j_common_ptr cinfo, int level) {
+    if (level < 0 && (cinfo->err->msg_code == JWRN_JPEG_EOF || cinfo->err->msg_code == JWRN_HIT_MARKER)) jpeg_fail(cinfo);
+}
+
+void jpeg_count_scans(j_common_ptr cinfo) {
+    auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
+    if (d->input_scan_number > kMaxJpegScans) {
+        auto* e = reinterpret_cast<JpegError*>(cinfo->err);
+        std::snprintf(e->message, sizeof e->message, "more than %d progressive scans", kMaxJpegScans);
+        longjmp(e->jump, 1);
+    }
+}
+
+struct JpegDecode {
+    const uint8_t* bytes;
+    std::size_t size;
+    const ImageLimits* limits;
+    const std::string* name;
+    JpegError err;
+    jpeg_decompress_struct cinfo;
+    int stage = 0;                // 1: header read, needs the caller's checks; 2: done
+    Image* out = nullptr;
+    std::vector<uint8_t> row;
+};
+
+// Two calls: the header (stage 1), then the pixels into d.out (stage 2). Only C objects live in
+// this frame, so the longjmp skips no destructor.
+bool jpeg_decode(JpegDecode& d) {
+    if (setjmp(d.err.jump)) {
+        jpeg_destroy_decompress(&d.cinfo);
+        return false;
+    }
+    if (d.stage == 0) {
+        d.cinfo.err = jpeg_std_error(&d.err.mgr);
+        d.err.mgr.error_exit = jpeg_fail;
+        d.err.mgr.emit_message = jpeg_message;
+        jpeg_create_decompress(&d.cinfo);
+        d.err.progress.progress_monitor = jpeg_count_scans;
+        d.cinfo.progress = &d.err.progress;
+        jpeg_mem_src(&d.cinfo, d.bytes, static_cast<unsigned long>(d.size));
+        jpeg_read_header(&d.cinfo, TRUE);
+        d.stage = 1;
+        return true;
+    }
+    d.cinfo.out_color_space = JCS_RGB;   // gray and YCbCr both become RGB
+    jpeg_start_decompress(&d.cinfo);
+    if (int(d.cinfo.output_width) != d.out->width || int(d.cinfo.output_height) != d.out->height ||
+        d.cinfo.output_components != 3)
+        ERREXIT(&d.cinfo, JERR_CONVERSION_NOTIMPL);
+    const int w = d.out->width;
+    while (d.cinfo.output_scanline < d.cinfo.output_height) {
+        const JDIMENSION y = d.cinfo.output_scanline;
+        JSAMPROW rows[1] = {d.row.data()};
+        if (jpeg_read_scanlines(&d.cinfo, rows, 1) != 1) ERREXIT(&d.cinfo, JERR_INPUT_EOF);
+        store_pixels(d.out->data.data() + std::size_t(y) * w * 3, d.row.data(), std::size_t(w), 3, false);
+    }
+    jpeg_finish_decompress(&d.cinfo);
+    jpeg_destroy_decompress(&d.cinfo);
+    d.stage = 2;
+    return true;
+}
+
+Result<Image> decode_jpeg(const uint8_t* b, std::size_t n, const std::string& name, const ImageLimits& limits) {
+    auto d = std::make_unique<JpegDecode>();
+    d->bytes = b, d->size = n, d->limits = &limits, d->name = &name;
+    if (!jpeg_decode(*d)) return damaged(name, d->err.message);
+    const int64_t w = d->cinfo.image_width, h = d->cinfo.image_height;
+    Status st = check_limits(name, w, h, limits);
+    // A sequential Huffman JPEG codes every 8x8 block of its full-resolution component in at
+    // least one bit (progressive and arithmetic-coded files can do with less).
+    const uint64_t need = uint64_t(w) * uint64_t(h) / 512;
+    if (st && !d->cinfo.progressive_mode && !d->cinfo.arith_code && n < need) st = truncated(name, w, h, need, n, "data");
+    if (!st) {
+        jpeg_destroy_decompress(&d->cinfo);
+        return Error{st.error};
+    }
+    Image img;
+    try {
+        img = allocate(int(w), int(h));
+        d->row.resize(std::size_t(w) * 3);
+    } catch (const std::bad_alloc&) {
+        jpeg_destroy_decompress(&d->cinfo);
+        throw;
+    }
+    d->out = &img;
+    if (!jpeg_decode(*d)) return damaged(name, d->err.message);
+    return img;
+}
+
+// ---- PPM/PGM (binary P6/P5), decoded here ----
+
+Result<Image> decode_pnm(const uint8_t* b, std::size_t n, const std::string& name, const ImageLimits& limits) {
+    const int comp = b[1] == '6' ? 3 : 1;
+    std::size_t at = 2;
+    // Whitespace and # comments, then a decimal number of at most 9 digits (no overflow).
+    const auto number = [&](int64_t& v) {
+        for (;;) {
+            while (at < n && (b[at] == ' ' || b[at] == '\t' || b[at] == '\n' || b[at] == '\r' || b[at] == '\v' || b[at] == '\f')) ++at;
+            if (at < n && b[at] == '#')
+                while (at < n && b[at] != '\n' && b[at] != '\r') ++at;
+            else
+                break;
+        }
+        v = 0;
+        int digits = 0;
+        for (; at < n && b[at] >= '0' && b[at] <= '9'; ++at, ++digits) {
+            if (digits == 9) return false;
+            v = v * 10 + (b[at] - '0');
+        }
+        return digits > 0;
+    };
+    int64_t w = 0, h = 0, maxval = 0;
+    if (!number(w) || !number(h) || !number(maxval) || at >= n) return damaged(name, "invalid PPM/PGM header");
+    ++at;   // the single whitespace byte after maxval
+    if (maxval < 1 || maxval > 65535) return damaged(name, "PPM/PGM maximum value " + std::to_string(maxval) + " is outside 1..65535");
+    if (auto st = check_limits(name, w, h, limits); !st) return Error{st.error};
+    const int bytes_per = maxval > 255 ? 2 : 1;
+    const uint64_t need = uint64_t(w) * uint64_t(h) * comp * bytes_per, have = n - std::min(at, n);
+    if (have < need) return truncated(name, w, h, need, have, "pixels");
+    Image img = allocate(int(w), int(h));
+    const uint8_t* p = b + at;
+    std::vector<uint16_t> row(std::size_t(w) * comp);
+    for (int64_t y = 0; y < h; ++y) {
+        float* dst = img.data.data() + std::size_t(y) * w * 3;
+        if (bytes_per == 1 && maxval == 255) {
+            store_pixels(dst, p, std::size_t(w), comp, false);
+            p += std::size_t(w) * comp;
+            continue;
+        }
+        for (auto& v : row) {   // big-endian when 16 bits; values above maxval are clamped
+            v = bytes_per == 2 ? uint16_t(p[0] << 8 | p[1]) : p[0];
+            p += bytes_per;
+        }
+        store_pixels(dst, row.data(), std::size_t(w), comp, true, float(maxval));
+    }
+    return img;
+}
+
+// ---- BMP, TGA, GIF: checked here, decoded by stb_image ----
+
+Status check_bmp(const uint8_t* b, std::size_t n, const std::string& name, const ImageLimits& limits, int& w, int& h) {
+    if (n < 26) return damaged(name, "BMP header cut short");
+    const uint32_t offset = le32(b + 10), hsz = le32(b + 14);
+    if (hsz != 12 && hsz != 40 && hsz != 56 && hsz != 108 && hsz != 124) return damaged(name, "unknown BMP header");
+    if (n < 14 + hsz) return damaged(name, "BMP header cut short");
+    int64_t bw, bh;
+    int bpp, compression = 0;
+    if (hsz == 12) {
+        bw = le16(b + 18), bh = le16(b + 20), bpp = le16(b + 24);
+    } else {
+        bw = int32_t(le32(b + 18)), bh = int32_t(le32(b + 22)), bpp = le16(b + 28), compression = int(le32(b + 30));
+    }
+    bh = bh < 0 ? -bh : bh;   // negative: rows from the top
+    if (bpp != 1 && bpp != 4 && bpp != 8 && bpp != 16 && bpp != 24 && bpp != 32) return damaged(name, "unsupported BMP depth");
+    if (compression != 0 && compression != 3) return damaged(name, "compressed BMP (only uncompressed is supported)");
+    if (auto st = check_limits(name, bw, bh, limits); !st) return st;
+    const uint64_t row = (uint64_t(bw) * bpp + 31) / 32 * 4, need = row * uint64_t(bh);
+    if (offset < 14 + hsz || offset > n) return damaged(name, "BMP pixel offset outside the file");
+    if (n - offset < need) return truncated(name, bw, bh, need, n - offset, "pixels");
+    w = int(bw), h = int(bh);
+    return {};
+}
+
+// A TGA header stb_image takes as one (its stbi__tga_test), with every size within the file.
+Status check_tga(const uint8_t* b, std::size_t n, const std::string& name, const ImageLimits& limits, int& w, int& h) {
+    if (n < 18) return unknown_format(name);
+    const int cmap_type = b[1], type = b[2], cmap_bpp = b[7], bpp = b[16];
+    const int64_t cmap_len = le16(b + 5), tw = le16(b + 12), th = le16(b + 14);
+    if (cmap_type == 1) {
+        if (type != 1 && type != 9) return unknown_format(name);
+        if (cmap_bpp != 8 && cmap_bpp != 15 && cmap_bpp != 16 && cmap_bpp != 24 && cmap_bpp != 32) return unknown_format(name);
+        if (bpp != 8 && bpp != 16) return unknown_format(name);
+    } else if (cmap_type == 0) {
+        if (type != 2 && type != 3 && type != 10 && type != 11) return unknown_format(name);
+        if (bpp != 8 && bpp != 15 && bpp != 16 && bpp != 24 && bpp != 32) return unknown_format(name);
+    } else {
+        return unknown_format(name);
+    }
+    if (tw < 1 || th < 1) return unknown_format(name);
+    if (auto st = check_limits(name, tw, th, limits); !st) return st;
+    const uint64_t start = 18 + uint64_t(b[0]) + (cmap_type ? uint64_t(cmap_len) * ((cmap_bpp + 7) / 8) : 0);
+    const uint64_t pixel = (bpp + 7) / 8, pixels = uint64_t(tw) * uint64_t(th);
+    // Run-length packets: one header byte and one pixel for up to 128 pixels.
+    const uint64_t need = type >= 9 ? (pixels + 127) / 128 * (1 + pixel) : pixels * pixel;
+    const uint64_t have = n > start ? n - start : 0;
+    if (n < start || have < need) return truncated(name, tw, th, need, have, type >= 9 ? "run-length data" : "pixels");
+    w = int(tw), h = int(th);
+    return {};
+}
+
+Status check_gif(const uint8_t* b, std::size_t n, const std::string& name, const ImageLimits& limits, int& w, int& h) {
+    if (n < 13 || (b[4] != '7' && b[4] != '9') || b[5] != 'a') return damaged(name, "GIF header cut short");
+    const int64_t gw = le16(b + 6), gh = le16(b + 8);
+    if (auto st = check_limits(name, gw, gh, limits); !st) return st;
+    w = int(gw), h = int(gh);
+    return {};
+}
+
+Result<Image> decode_with_stb(const uint8_t* b, std::size_t n, const std::string& name, int w, int h) {
+    int sw = 0, sh = 0, comp = 0;
+    stbi_uc* raw = stbi_load_from_memory(b, int(n), &sw, &sh, &comp, 0);
+    if (!raw) return damaged(name, stbi_failure_reason() ? stbi_failure_reason() : "");
+    std::unique_ptr<stbi_uc, void (*)(void*)> guard(raw, stbi_image_free);
+    // A GIF's first frame may be smaller than its screen; stb returns the screen.
+    if (sw != w || sh != h || comp < 1 || comp > 4) return damaged(name, "unexpected size " + dims(sw, sh));
+    Image img = allocate(w, h);
+    store_pixels(img.data.data(), raw, std::size_t(w) * h, comp, false);
+    return img;
+}
+
+Result<Image> decode_checked(const uint8_t* b, std::size_t n, const std::string& name, const ImageLimits& limits) {
+    static const uint8_t png_sig[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    if (n >= 8 && std::memcmp(b, png_sig, 8) == 0) return decode_png(b, n, name, limits);
+    if (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff) return decode_jpeg(b, n, name, limits);
+    if (n >= 2 && b[0] == 'P' && (b[1] == '5' || b[1] == '6')) return decode_pnm(b, n, name, limits);
+    int w = 0, h = 0;
+    if (n >= 4 && std::memcmp(b, "GIF8", 4) == 0) {
+        if (auto st = check_gif(b, n, name, limits, w, h); !st) return Error{st.error};
+        return decode_with_stb(b, n, name, w, h);
+    }
+    if (n >= 2 && b[0] == 'B' && b[1] == 'M') {
+        if (auto st = check_bmp(b, n, name, limits, w, h); !st) return Error{st.error};
+        return decode_with_stb(b, n, name, w, h);
+    }
+    // TGA has no signature. A valid header's second byte is 0 or 1, so stb cannot take it for
+    // any of its signed formats (PSD "8BPS", PIC, HDR "#?", PNM "P5"), which are refused above.
+    if (auto st = check_tga(b, n, name, limits, w, h); !st) return Error{st.error};
+    return decode_with_stb(b, n, name, w, h);
 }
 
 }  // namespace
@@ -47,58 +458,20 @@ Result<std::vector<uint8_t>> read_file(const std::string& path) {
     return bytes;
 }
 
-Result<Image> decode_image(const uint8_t* bytes, std::size_t size, const std::string& name) {
+Result<Image> decode_image(const uint8_t* bytes, std::size_t size, const std::string& name, const ImageLimits& limits) {
     if (size == 0) return Error{name + ": the file is empty"};
     if (size > kMaxFileBytes) return Error{name + ": the file is larger than 1 GiB"};
-    int w = 0, h = 0, comp = 0;
-    // The header alone first, so a file claiming huge dimensions is refused before any allocation.
-    if (!stbi_info_from_memory(bytes, int(size), &w, &h, &comp)) {
-        if (png_header_size(bytes, size, w, h) &&
-            (w > kMaxImageSide || h > kMaxImageSide || int64_t(w) * h > kMaxImagePixels))   // stb says only "unknown type"
-            return too_large(name, w, h);
-        return Error{name + ": not an image ddpm-viz can read (" + stbi_failure_reason() +
-                     "); use PNG, JPEG, BMP, TGA or GIF"};
+    try {
+        return decode_checked(bytes, size, name, limits);
+    } catch (const std::bad_alloc&) {
+        return Error{name + ": not enough memory to decode this image"};
     }
-    if (w <= 0 || h <= 0 || w > kMaxImageSide || h > kMaxImageSide || int64_t(w) * h > kMaxImagePixels)
-        return too_large(name, w, h);
-
-    const bool sixteen = stbi_is_16_bit_from_memory(bytes, int(size));
-    void* raw = sixteen ? static_cast<void*>(stbi_load_16_from_memory(bytes, int(size), &w, &h, &comp, 0))
-                        : static_cast<void*>(stbi_load_from_memory(bytes, int(size), &w, &h, &comp, 0));
-    if (!raw) {
-        const std::string why = stbi_failure_reason() ? stbi_failure_reason() : "";
-        return Error{name + ": the image data is damaged or truncated" + (why.empty() ? "" : " (" + why + ")")};
-    }
-    std::unique_ptr<void, void (*)(void*)> guard(raw, stbi_image_free);
-
-    Image img;
-    img.width = w;
-    img.height = h;
-    img.data.resize(std::size_t(w) * h * 3);
-    const float max = sixteen ? 65535.0f : 255.0f;
-    const std::size_t n = std::size_t(w) * h;
-    const bool has_alpha = comp == 2 || comp == 4;
-    const int colour = has_alpha ? comp - 1 : comp;   // 1 (gray) or 3 (RGB)
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto at = [&](int c) {
-            const std::size_t k = i * comp + c;
-            return sixteen ? float(static_cast<const uint16_t*>(raw)[k]) : float(static_cast<const uint8_t*>(raw)[k]);
-        };
-        const float alpha = has_alpha ? at(comp - 1) / max : 1.0f;
-        for (int c = 0; c < 3; ++c) {
-            const float v = at(colour == 1 ? 0 : c) / max;
-            // Composited over white; x = 2 v - 1 equals v8 / 127.5 - 1 for 8-bit values.
-            const float over = alpha * v + (1.0f - alpha);
-            img.data[i * 3 + c] = sixteen || has_alpha ? over * 2.0f - 1.0f : from_u8(uint8_t(at(colour == 1 ? 0 : c)));
-        }
-    }
-    return img;
 }
 
-Result<Image> load_image(const std::string& path) {
+Result<Image> load_image(const std::string& path, const ImageLimits& limits) {
     auto bytes = read_file(path);
     if (!bytes) return Error{bytes.error()};
-    return decode_image(bytes->data(), bytes->size(), path);
+    return decode_image(bytes->data(), bytes->size(), path, limits);
 }
 
 Rgb8 to_rgb8(const Image& image) {

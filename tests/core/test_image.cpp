@@ -156,7 +156,7 @@ TEST_CASE("hostile files give an error naming the file, never a crash or a huge 
     write_bytes(dir / "half.png", cat.substr(0, cat.size() / 2));
     write_bytes(dir / "header.png", cat.substr(0, 40));
     write_bytes(dir / "huge.png", png(100000, 100000, 8, 2, "", true));
-    write_bytes(dir / "wide.png", png(20000, 10, 8, 2, "", true));
+    write_bytes(dir / "wide.png", png(70000, 10, 8, 2, "", true));
     write_bytes(dir / "many.png", png(16384, 16385, 8, 2, "", true));
     std::filesystem::create_directory(dir / "folder.png");
     const std::pair<const char*, const char*> cases[] = {
@@ -164,9 +164,9 @@ TEST_CASE("hostile files give an error naming the file, never a crash or a huge 
         {"empty.png", "the file is empty"},
         {"text.png", "not an image ddpm-viz can read"},
         {"half.png", "damaged or truncated"},
-        {"header.png", "the image data is damaged or truncated"},
+        {"header.png", "the file is truncated: its header says 451x300"},
         {"huge.png", "100000x100000 is larger than the limit"},
-        {"wide.png", "20000x10 is larger than the limit"},
+        {"wide.png", "70000x10 is larger than the limit"},
         {"many.png", "16384x16385 is larger than the limit"},
         {"folder.png", "is a folder"},
     };
@@ -176,4 +176,99 @@ TEST_CASE("hostile files give an error naming the file, never a crash or a huge 
         REQUIRE_FALSE(img.ok());
         CHECK_THAT(img.error(), Catch::StartsWith(dir / file) && Catch::Contains(message));
     }
+}
+
+namespace {
+Result<Image> decode(const std::string& bytes, const ImageLimits& limits = {}) {
+    return decode_image(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "f", limits);
+}
+std::string tga_header(int type, int w, int h, int bpp) {
+    std::string s(18, '\0');
+    s[2] = char(type);
+    s[12] = char(w & 255), s[13] = char(w >> 8), s[14] = char(h & 255), s[15] = char(h >> 8);
+    s[16] = char(bpp);
+    return s;
+}
+}  // namespace
+
+TEST_CASE("the 9-byte JPEG whose DHT code counts sum past 256 is an error (stb overflowed its table)", "[image][hostile]") {
+    const std::string jpeg("\xff\xd8\xff\xc4\x00\x91\x00\x7f\x91", 9);
+    auto img = decode(jpeg);
+    REQUIRE_FALSE(img.ok());
+    CHECK_THAT(img.error(), Catch::StartsWith("f: the image data is damaged or truncated"));
+    // A DHT segment whose whole length is present but whose counts sum to 16 x 255.
+    std::string dht("\xff\xd8\xff\xc4", 4);
+    const int len = 2 + 1 + 16 + 255;
+    dht += char(len >> 8), dht += char(len & 255), dht += '\0';
+    dht += std::string(16, '\xff') + std::string(255, '\0') + "\xff\xd9";
+    auto bad = decode(dht);
+    REQUIRE_FALSE(bad.ok());
+    CHECK_THAT(bad.error(), Catch::Contains("damaged"));
+}
+
+TEST_CASE("TGA and PPM headers claiming 16384x16384 are refused as truncated with the sizes", "[image][hostile]") {
+    auto tga = decode(tga_header(2, 16384, 16384, 24));   // the 18-byte bomb: 805 MB of pixels claimed
+    REQUIRE_FALSE(tga.ok());
+    CHECK(tga.error() ==
+          "f: the file is truncated: its header says 16384x16384, which needs at least 805306368 bytes of pixels, but it holds 0");
+    auto rle = decode(tga_header(10, 16384, 16384, 24) + std::string(100, '\0'));   // run-length: 4 bytes per 128 pixels
+    REQUIRE_FALSE(rle.ok());
+    CHECK_THAT(rle.error(), Catch::Contains("needs at least 8388608 bytes of run-length data, but it holds 100"));
+    auto ppm = decode("P6\n16384 16384\n255\n");   // the 19-byte bomb
+    REQUIRE_FALSE(ppm.ok());
+    CHECK_THAT(ppm.error(), Catch::Contains("truncated") && Catch::Contains("16384x16384") &&
+                                Catch::Contains("805306368 bytes of pixels, but it holds 0"));
+    auto bmp = std::string("BM") + std::string(8, '\0') + std::string("\x36\0\0\0\x28\0\0\0", 8) +
+               std::string("\0\x40\0\0\0\x40\0\0\x01\0\x18\0", 12) + std::string(24, '\0');   // 16384x16384, 24 bits
+    auto bm = decode(bmp);
+    REQUIRE_FALSE(bm.ok());
+    CHECK_THAT(bm.error(), Catch::Contains("truncated") && Catch::Contains("16384x16384"));
+    // A PNG whose IDAT is far smaller than deflate's 1032:1 ceiling allows for its size.
+    auto pngbomb = decode(png(8000, 8000, 8, 2, std::string(100, '\0')));
+    REQUIRE_FALSE(pngbomb.ok());
+    CHECK_THAT(pngbomb.error(), Catch::Contains("truncated") && Catch::Contains("bytes of compressed pixels"));
+}
+
+TEST_CASE("the truncated PPM \"P6 763 4625J\" and short PPM data are errors", "[image][hostile]") {
+    auto img = decode(std::string("P6\n 763 4625J\xc4", 14));
+    REQUIRE_FALSE(img.ok());
+    CHECK_THAT(img.error(), Catch::Contains("damaged or truncated"));
+    auto shortdata = decode("P6\n 763 4625 255\n" + std::string(1000, 'x'));
+    REQUIRE_FALSE(shortdata.ok());
+    CHECK_THAT(shortdata.error(), Catch::Contains("763x4625, which needs at least 10586625 bytes of pixels, but it holds 1000"));
+    auto overflow = decode("P6\n 99999999999999999999 1 255\n");   // stb overflowed a signed int here
+    REQUIRE_FALSE(overflow.ok());
+}
+
+TEST_CASE("binary PPM and PGM decode, 8 and 16 bits", "[image]") {
+    auto ppm = decode(std::string("P6\n# a comment\n2 1\n255\n\x00\x80\xff\x0a\x14\x1e", 30));
+    REQUIRE(ppm.ok());
+    CHECK(to_rgb8(*ppm).pixels == std::vector<uint8_t>{0, 128, 255, 10, 20, 30});
+    auto pgm = decode(std::string("P5 1 1 65535\n\x80\x00", 15));
+    REQUIRE(pgm.ok());
+    CHECK(pgm->data[0] == Approx(32768.0 / 65535 * 2 - 1).margin(1e-6));
+    CHECK(pgm->data[2] == pgm->data[0]);
+}
+
+TEST_CASE("the pixel limit refuses big headers before decoding and can be raised", "[image][hostile]") {
+    const std::string ppm = "P6 100 100 255\n" + std::string(30000, '\x40');
+    ImageLimits small;
+    small.max_pixels = 9999;
+    auto refused = decode(ppm, small);
+    REQUIRE_FALSE(refused.ok());
+    CHECK_THAT(refused.error(), Catch::Contains("100x100 is larger than the limit of 9999 pixels") &&
+                                    Catch::Contains("--max-pixels"));
+    small.max_pixels = 10000;
+    CHECK(decode(ppm, small).ok());
+    // Every format checks the limit from its header.
+    const Rgb8 tiny{10, 10, std::vector<uint8_t>(300, 7)};
+    auto bytes = encode_png(tiny);
+    ImageLimits limit99;
+    limit99.max_pixels = 99;
+    auto p = decode_image(bytes.data(), bytes.size(), "f", limit99);
+    REQUIRE_FALSE(p.ok());
+    CHECK_THAT(p.error(), Catch::Contains("10x10 is larger than the limit of 99 pixels"));
+    auto t = decode(tga_header(2, 10, 10, 24) + std::string(300, '\0'), limit99);
+    REQUIRE_FALSE(t.ok());
+    CHECK_THAT(t.error(), Catch::Contains("10x10 is larger"));
 }

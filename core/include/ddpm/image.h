@@ -9,9 +9,16 @@
 
 namespace ddpm {
 
-// Files whose header claims more than this are refused before any pixel is decoded.
+// The largest sheet (filmstrip, equation view) an export draws.
 constexpr int kMaxImageSide = 16384;
 constexpr int64_t kMaxImagePixels = int64_t(1) << 28;
+
+// What a decoder may allocate for one image. Files whose header claims more are refused before any
+// pixel is decoded; --max-pixels on the command line changes max_pixels.
+struct ImageLimits {
+    int64_t max_pixels = int64_t(1) << 28;   // about 16384x16384: 3 GiB as float RGB
+    static constexpr int kMaxSide = 65535;   // the most any of our formats can store
+};
 
 struct Image {
     int width = 0, height = 0;
@@ -32,11 +39,13 @@ inline uint8_t to_u8(float x) {
     return uint8_t(int((x + 1.0f) * 127.5f + 0.5f));
 }
 
-// Decodes PNG, JPEG, BMP, TGA, GIF (first frame), 8 or 16 bits, gray/gray+alpha/RGB/RGBA.
-// Gray becomes RGB; alpha is composited over white (what a viewer shows on a light page).
-// 16-bit values are scaled to [-1, 1] without rounding to 8 bits first.
-Result<Image> decode_image(const uint8_t* bytes, std::size_t size, const std::string& name);
-Result<Image> load_image(const std::string& path);
+// Decodes PNG, JPEG, BMP, TGA, GIF (first frame) and binary PPM/PGM, 8 or 16 bits,
+// gray/gray+alpha/RGB/RGBA. Gray becomes RGB; alpha is composited over white (what a viewer shows on
+// a light page). 16-bit values are scaled to [-1, 1] without rounding to 8 bits first. Safe for
+// untrusted bytes: a damaged, truncated or oversized file is an error naming the file.
+Result<Image> decode_image(const uint8_t* bytes, std::size_t size, const std::string& name,
+                           const ImageLimits& limits = {});
+Result<Image> load_image(const std::string& path, const ImageLimits& limits = {});
 // Reads a whole file; the error names the path and the reason.
 Result<std::vector<uint8_t>> read_file(const std::string& path);
 

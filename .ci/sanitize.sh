@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# CI's sanitizer and fuzzing stage (./build.sh sanitize runs it after installing clang):
+#  1. the whole ctest suite built with -fsanitize=address,undefined (build-asan), LeakSanitizer
+#     told to ignore only the GL driver's own allocations (tests/sanitizers/lsan.supp);
+#  2. ThreadSanitizer over the tests that use threads: parallel loops, the export workers, the
+#     CLI's exports and the window's export worker (build-tsan);
+#  3. each libFuzzer target in tests/fuzz for DDPM_FUZZ_SECONDS (default 30) from its seed corpus
+#     (build-fuzz, clang-14). A finding stops CI and leaves crash-* beside the corpus.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+fuzz_seconds=${DDPM_FUZZ_SECONDS:-30}
+root=$PWD
+
+echo "== ASan + UBSan: the whole suite" >&2
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDPM_SANITIZE=ON -DDDPM_BUILD_BENCH=OFF >/dev/null
+cmake --build build-asan -j"$jobs"
+(
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+    export LSAN_OPTIONS=suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0
+    export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+    cd build-asan && ctest --output-on-failure -j"$jobs"
+)
+
+echo "== ThreadSanitizer: the tests that use threads" >&2
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDPM_TSAN=ON -DDDPM_BUILD_BENCH=OFF >/dev/null
+cmake --build build-tsan -j"$jobs" --target ddpm-core-tests ddpm-cli-tests ddpm-app-tests
+(
+    export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+    build-tsan/tests/ddpm-core-tests "[parallel],[export]"
+    build-tsan/tests/ddpm-cli-tests
+    build-tsan/tests/ddpm-app-tests "[export]"
+)
+
+echo "== libFuzzer: ${fuzz_seconds} s per target" >&2
+CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDPM_FUZZ=ON \
+    -DDDPM_BUILD_TESTS=OFF -DDDPM_BUILD_BENCH=OFF >/dev/null
+targets=(image t_list schedule png_roundtrip)
+cmake --build build-fuzz -j"$jobs" --target "${targets[@]/#/fuzz_}"
+for t in "${targets[@]}"; do
+    mkdir -p "build-fuzz/corpus/$t"
+    # The first folder collects what the fuzzer finds; the seeds in the tree are only read.
+    (cd build-fuzz && UBSAN_OPTIONS=halt_on_error=1 "tests/fuzz/fuzz_$t" -max_total_time="$fuzz_seconds" \
+        -rss_limit_mb=2560 -timeout=20 -print_final_stats=1 "corpus/$t" "$root/tests/fuzz/corpus/$t" 2>&1 |
+        grep -E "^(stat::number_of_executed_units|stat::new_units_added|==|SUMMARY|#[0-9]+ +DONE)" || true
+     test "${PIPESTATUS[0]}" -eq 0)
+done
+echo "== sanitizers and fuzzing: clean" >&2
