@@ -14,8 +14,10 @@
 #include "ddpm/image.h"
 #include "ddpm/result.h"
 #include "ddpm/schedule.h"
+#include "fonts.h"
 #include "panel_export.h"
 #include "renderer.h"
+#include "settings.h"
 
 struct GLFWwindow;
 
@@ -73,13 +75,23 @@ struct App {
     bool log_y = false;
     std::vector<PinnedSchedule> pinned;
     ImageViewState image_view;
+    int T_field = 0;                      // the T field's text while it is being typed in
+    bool T_field_active = false;          // applied on Enter or focus loss
     std::string path_field;               // the Open path field (when zenity is not installed)
     std::string pending_open;             // a dropped file, opened after the frame
     std::shared_ptr<FileDialog> file_dialog;   // zenity running in the background
     bool show_open_popup = false;
     bool reset_layout = false;            // place the panels as on first use, this frame
     ImVec2 display_size{0, 0};            // the window size of the last frame
-    float ui_scale = 1;                   // the monitor's content scale
+    float ui_scale = 1;                   // content_scale x user_scale (x presentation): sizes follow it
+    float content_scale = 1;              // the monitor's content scale (hi-DPI)
+    float user_scale = 1;                 // View > UI scale, Ctrl +/-, --ui-scale
+    bool presentation = false;            // F11: full screen, large type, slider + image + one plot
+    bool fonts_stale = true;              // rebuild the font atlas before the next frame (scale, language)
+    std::string font_note;                // why a font is missing, shown once in the status line
+    SystemFonts fonts;                    // fontconfig's answer, asked once
+    Settings settings;                    // remembered in settings_path ("" in automated runs: not saved)
+    std::string settings_path;
     float frame_ms = 0;                   // smoothed frame time, for the status line
     std::unique_ptr<ExportPanel> export_panel;   // the Export section's settings and running job
 
@@ -119,6 +131,12 @@ void toggle_play(App& app);
 // Advances t while playing by the seconds since the last frame (not on the frame play started).
 void advance_play(App& app, float seconds);
 void set_t(App& app, int t);
+
+// The UI scale (View menu, Ctrl +/-); saved in the settings.
+void set_user_scale(App& app, float scale);
+// View > Language: switches tr() now, rebuilds the fonts for its glyphs, remembers the choice.
+void set_app_language(App& app, const std::string& code);
+void save_app_settings(App& app);
 
 // Panels.
 void draw_menu_bar(App& app);

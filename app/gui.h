@@ -15,6 +15,9 @@ struct GuiOptions {
     std::string screenshot;            // --screenshot FILE: capture the window after the first frames, exit
     std::string render;                // --render FILE: x_t at native resolution via EGL, exit
     int benchmark_frames = 0;          // --benchmark-frames N: sweep t, print frame times, exit
+    float ui_scale = 0;                // --ui-scale: 0 keeps the remembered scale
+    std::string lang;                  // --lang: "" keeps the remembered choice, else the environment's
+    bool presentation = false;         // --presentation: start in presentation mode (F11)
 };
 
 // Opens the window; returns the process exit code.

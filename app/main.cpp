@@ -37,6 +37,14 @@ static int run(int argc, char** argv) {
         ->check(CLI::IsMember({"xt", "equation"}))
         ->capture_default_str()
         ->group("View");
+    app.add_option("--ui-scale", gui.ui_scale, "Size of the interface, 0.5 to 4 (default: the remembered scale, else 1; View > UI scale, Ctrl +/-)")
+        ->check(CLI::Range(0.5f, 4.0f))
+        ->group("View");
+    app.add_option("--lang", gui.lang, "Language of the window: en or zh_CN (default: View > Language, else LANGUAGE/LC_ALL/LC_MESSAGES/LANG)")
+        ->check(CLI::IsMember({"en", "zh_CN"}))
+        ->group("View");
+    app.add_flag("--presentation", gui.presentation, "Start in presentation mode: full screen, large type, slider, image and one plot (F11)")
+        ->group("View");
     app.add_option("--screenshot", gui.screenshot, "Save the whole window as PNG after the first frames, then exit (needs a display)")
         ->group("Automation");
     app.add_option("--render", gui.render, "Save x_t at the image's resolution, rendered by the GPU shader offscreen (EGL, no display), then exit")

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "ddpm/format.h"
+#include "i18n.h"
 #include "ddpm/rng.h"
 #include "panel_export.h"
 #include "plot.h"
@@ -68,6 +70,7 @@ bool has_zenity() {
 std::string run_zenity() {
     int out[2];
     if (pipe(out) != 0) return {};
+    const std::string title = std::string("--title=") + tr("Open an image");
     const pid_t parent = getpid();
     const pid_t pid = fork();
     if (pid == 0) {
@@ -77,7 +80,7 @@ std::string run_zenity() {
         close(out[0]);
         close(out[1]);
         if (const int null = open("/dev/null", O_WRONLY); null >= 0) dup2(null, STDERR_FILENO);
-        execlp("zenity", "zenity", "--file-selection", "--title=Open an image",
+        execlp("zenity", "zenity", "--file-selection", title.c_str(),
                "--file-filter=Images | *.png *.jpg *.jpeg *.bmp *.tga *.gif", "--file-filter=All files | *", nullptr);
         _exit(127);
     }
@@ -106,15 +109,20 @@ void start_open(App& app) {
 }
 
 std::string schedule_label(const ddpm::ScheduleParams& p) {
-    char text[128];
-    if (p.kind == ddpm::ScheduleKind::Cosine)
-        std::snprintf(text, sizeof text, "cosine s=%g T=%d", p.cosine_s, p.T);
-    else
-        std::snprintf(text, sizeof text, "%s %g..%g T=%d", ddpm::schedule_name(p.kind), p.beta_start, p.beta_end, p.T);
-    return std::string(text) + (p.zero_terminal_snr ? " zero-SNR" : "");
+    // Names and numbers only (not translated): the same text in every language, shortest round trip.
+    std::string text = p.kind == ddpm::ScheduleKind::Cosine
+                           ? "cosine s=" + ddpm::shortest(p.cosine_s)
+                           : std::string(ddpm::schedule_name(p.kind)) + " " + ddpm::shortest(p.beta_start) + ".." +
+                                 ddpm::shortest(p.beta_end);
+    text += " T=" + std::to_string(p.T);
+    return text + (p.zero_terminal_snr ? " zero-SNR" : "");
 }
 
-constexpr const char* kPanels[] = {"Controls", "Image", "Schedule plots"};
+// ImGui names: the visible title changes with the language, the ID after ### does not.
+constexpr const char* kPanels[] = {"###Controls", "###Image", "###Schedule plots"};
+
+// "Controls###Controls": the translated title with a fixed ID (imgui.ini, open state, layout).
+std::string titled(const char* text, const char* id) { return std::string(text) + "###" + id; }
 
 // The user's layout (imgui.ini) follows a window resize proportionally, so every panel stays inside
 // the area between the menu bar and the status line (both one frame high).
@@ -152,6 +160,27 @@ std::string live_equation(const ddpm::gpu::XtUniforms& u) {
     return text;
 }
 
+// One line of text cut to the space left with "...", the whole of it in a tooltip.
+void text_ellipsized(const std::string& text) {
+    const float avail = ImGui::GetContentRegionAvail().x;
+    if (ImGui::CalcTextSize(text.c_str()).x <= avail) {
+        ImGui::TextUnformatted(text.c_str());
+        return;
+    }
+    // Keep the end (a file name matters more than its folder): "...photos/cat.png".
+    std::size_t cut = 0;
+    std::string shown;
+    while (cut < text.size()) {
+        // Advance one UTF-8 character.
+        ++cut;
+        while (cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80) ++cut;
+        shown = "..." + text.substr(cut);
+        if (ImGui::CalcTextSize(shown.c_str()).x <= avail) break;
+    }
+    ImGui::TextUnformatted(shown.c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
+}
+
 void help_marker(const char* text) {
     ImGui::SameLine();
     ImGui::TextDisabled("(?)");
@@ -165,7 +194,7 @@ void help_marker(const char* text) {
 }
 
 void draw_image_controls(App& app) {
-    ImGui::Text("%s", app.image_source.c_str());
+    text_ellipsized(app.image_source);
     ImGui::TextDisabled("%d x %d", app.x0.width, app.x0.height);
     if (!app.gpu_note.empty()) {
         ImGui::PushTextWrapPos(0);
@@ -173,20 +202,48 @@ void draw_image_controls(App& app) {
         ImGui::PopTextWrapPos();
     }
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-    if (ImGui::BeginCombo("##samples", "Sample image")) {
+    if (ImGui::BeginCombo("##samples", tr("Sample image"))) {
         for (const char* name : sample_image_names())
             if (ImGui::Selectable(name, app.image_source == std::string("embedded:") + name)) open_embedded_image(app, name);
         ImGui::EndCombo();
     }
     ImGui::SameLine();
-    if (ImGui::Button(app.file_dialog ? "Opening..." : "Open...")) start_open(app);
-    ImGui::TextDisabled("or drop an image file on the window");
+    if (ImGui::Button(app.file_dialog ? tr("Opening...") : tr("Open..."))) start_open(app);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", tr("or drop an image file on the window"));
+    ImGui::PopTextWrapPos();
+}
+
+// The t slider, full width. Shift while dragging snaps t to round steps (10 for T = 1000).
+void draw_t_slider(App& app, const char* id) {
+    const int T = app.schedule.T();
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    ImGui::SliderInt(id, &app.t, 0, T, tr("t = %d"), ImGuiSliderFlags_AlwaysClamp);
+    if (ImGui::IsItemActive() && ImGui::GetIO().KeyShift) {
+        const int step = std::max(1, int(plot::nice_step(T, 100)));
+        set_t(app, int(std::lround(double(app.t) / step)) * step);
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Drag to set t; hold Shift to snap to round values"));
+}
+
+// T applies on Enter or when the field loses focus, not on every keystroke (typing 1000 after
+// T = 10 would pass through T = 1 and move t); the -/+ buttons apply at once.
+void draw_T_field(App& app) {
+    int T = app.T_field_active ? app.T_field : app.edit.T;
+    const bool changed = ImGui::InputInt(titled(tr("T"), "T").c_str(), &T, 10, 100);
+    const bool typing = ImGui::IsItemActive() && ImGui::GetIO().WantTextInput;
+    if (typing) {
+        app.T_field = T;
+        app.T_field_active = true;
+    } else if (changed || app.T_field_active) {
+        app.edit.T = T;
+        app.T_field_active = false;
+    }
 }
 
 void draw_timestep_controls(App& app) {
     const int T = app.schedule.T();
-    ImGui::SetNextItemWidth(-FLT_MIN);
-    ImGui::SliderInt("##t", &app.t, 0, T, "t = %d", ImGuiSliderFlags_AlwaysClamp);
+    draw_t_slider(app, "##t");
     if (ImGui::Button("|<")) set_t(app, 0);
     ImGui::SameLine();
     if (ImGui::Button("-10")) set_t(app, app.t - 10);
@@ -198,21 +255,23 @@ void draw_timestep_controls(App& app) {
     if (ImGui::Button("+10")) set_t(app, app.t + 10);
     ImGui::SameLine();
     if (ImGui::Button(">|")) set_t(app, T);
-    if (ImGui::Button(app.playing ? "Pause" : "Play", ImVec2(ImGui::GetFontSize() * 4, 0))) toggle_play(app);
+    if (ImGui::Button(app.playing ? tr("Pause") : tr("Play"), ImVec2(ImGui::GetFontSize() * 4, 0))) toggle_play(app);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-    ImGui::SliderFloat("##speed", &app.play_speed, 10, 2000, "%.0f steps/s", ImGuiSliderFlags_Logarithmic);
+    ImGui::SliderFloat("##speed", &app.play_speed, 10, 2000, tr("%.0f steps/s"), ImGuiSliderFlags_Logarithmic);
     ImGui::SameLine();
-    ImGui::Checkbox("Loop", &app.loop);
-    ImGui::TextDisabled("Keys: Left/Right, Shift = 10, Home/End, Space");
+    ImGui::Checkbox(tr("Loop"), &app.loop);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", tr("Keys: Left/Right, Shift = 10, Home/End, Space"));
+    ImGui::PopTextWrapPos();
 
     ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted("seed");
+    ImGui::TextUnformatted(tr("seed"));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     ImGui::InputScalar("##seed", ImGuiDataType_U32, &app.seed);
     ImGui::SameLine();
-    if (ImGui::Button("New seed")) app.seed = std::random_device{}();
+    if (ImGui::Button(tr("New seed"))) app.seed = std::random_device{}();
 }
 
 void draw_schedule_controls(App& app) {
@@ -226,10 +285,10 @@ void draw_schedule_controls(App& app) {
     ddpm::ScheduleParams sd_zero = sd;
     sd_zero.zero_terminal_snr = true;
     const Preset presets[] = {
-        {"DDPM", "Ho et al. 2020: linear 1e-4..0.02, T = 1000", ddpm::ScheduleParams{}},
-        {"iDDPM", "Nichol & Dhariwal 2021: cosine, s = 0.008", ddpm::default_params(ddpm::ScheduleKind::Cosine)},
-        {"SD", "Stable Diffusion: scaled-linear 0.00085..0.012, T = 1000", sd},
-        {"SD zero-SNR", "Stable Diffusion rescaled to zero terminal SNR (Lin et al. 2023)", sd_zero},
+        {"DDPM", tr("Ho et al. 2020: linear 1e-4..0.02, T = 1000"), ddpm::ScheduleParams{}},
+        {"iDDPM", tr("Nichol & Dhariwal 2021: cosine, s = 0.008"), ddpm::default_params(ddpm::ScheduleKind::Cosine)},
+        {"SD", tr("Stable Diffusion: scaled-linear 0.00085..0.012, T = 1000"), sd},
+        {"SD zero-SNR", tr("Stable Diffusion rescaled to zero terminal SNR (Lin et al. 2023)"), sd_zero},
     };
     for (const auto& p : presets) {
         if (&p != presets) ImGui::SameLine();
@@ -237,11 +296,11 @@ void draw_schedule_controls(App& app) {
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", p.tip);
     }
     ImGui::SameLine();
-    if (ImGui::Button("Reset")) app.edit = ddpm::ScheduleParams{};
+    if (ImGui::Button(tr("Reset"))) app.edit = ddpm::ScheduleParams{};
 
     const float width = ImGui::GetFontSize() * 11;
     ImGui::SetNextItemWidth(width);
-    if (ImGui::BeginCombo("schedule", ddpm::schedule_name(app.edit.kind))) {
+    if (ImGui::BeginCombo(titled(tr("schedule"), "schedule").c_str(), ddpm::schedule_name(app.edit.kind))) {
         for (const auto& k : ddpm::kScheduleKinds)
             if (ImGui::Selectable(k.name, k.kind == app.edit.kind) && k.kind != app.edit.kind) {
                 ddpm::ScheduleParams p = ddpm::default_params(k.kind);
@@ -266,13 +325,13 @@ void draw_schedule_controls(App& app) {
         ImGui::SliderScalar("beta_end", ImGuiDataType_Double, &app.edit.beta_end, &lo, &hi, "%.5g", log_slider);
     }
     ImGui::SetNextItemWidth(width);
-    ImGui::InputInt("T", &app.edit.T, 10, 100);
-    ImGui::Checkbox("zero terminal SNR", &app.edit.zero_terminal_snr);
-    help_marker("Rescales the schedule so that alpha_bar_T = 0: the last step is pure noise (Lin et al. 2023).");
+    draw_T_field(app);
+    ImGui::Checkbox(titled(tr("zero terminal SNR"), "zero terminal SNR").c_str(), &app.edit.zero_terminal_snr);
+    help_marker(tr("Rescales the schedule so that alpha_bar_T = 0: the last step is pure noise (Lin et al. 2023)."));
     if (!app.schedule_error.empty()) {
         ImGui::PushTextWrapPos(0);
         ImGui::TextColored(ImVec4(1, 0.4f, 0.35f, 1), "%s", app.schedule_error.c_str());
-        ImGui::TextDisabled("Still showing: %s", schedule_label(app.params).c_str());
+        ImGui::TextDisabled(tr("Still showing: %s"), schedule_label(app.params).c_str());
         ImGui::PopTextWrapPos();
     }
 }
@@ -292,27 +351,27 @@ void draw_numbers(App& app) {
     row("alpha_bar_t", "%.6g", s.alpha_bar[t]);
     row("sqrt_alpha_bar_t", "%.6g", s.sqrt_alpha_bar[t]);
     row("sqrt_one_minus_alpha_bar_t", "%.6g", s.sqrt_one_minus_alpha_bar[t]);
-    row("SNR (dB)", "%.2f", 10 * std::log10(s.snr[t]));
+    row(tr("SNR (dB)"), "%.2f", 10 * std::log10(s.snr[t]));
     row("sigma_t", "%.6g", s.sigma[t]);
     ImGui::EndTable();
 }
 
 void draw_open_popup(App& app) {
     if (app.show_open_popup) {
-        ImGui::OpenPopup("Open image");
+        ImGui::OpenPopup(titled(tr("Open image"), "open-image").c_str());
         app.show_open_popup = false;
     }
-    if (!ImGui::BeginPopupModal("Open image", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-    ImGui::TextUnformatted("Path of a PNG, JPEG, BMP, TGA or GIF file:");
+    if (!ImGui::BeginPopupModal(titled(tr("Open image"), "open-image").c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    ImGui::TextUnformatted(tr("Path of a PNG, JPEG, BMP, TGA or GIF file:"));
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
     const bool enter = ImGui::InputText("##path", &app.path_field, ImGuiInputTextFlags_EnterReturnsTrue);
-    if (ImGui::Button("Open") || enter) {
+    if (ImGui::Button(tr("Open")) || enter) {
         app.pending_open = app.path_field;
         ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();
-    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+    if (ImGui::Button(tr("Cancel")) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
 }
 
@@ -358,7 +417,7 @@ void draw_xt_canvas(App& app) {
                 xt[c] = u.sqrt_alpha_bar * x0[c] + u.sqrt_one_minus_alpha_bar * eps[c];
             }
             ImGui::BeginTooltip();
-            ImGui::Text("pixel (%d, %d)", px, py);
+            ImGui::Text(tr("pixel (%d, %d)"), px, py);
             if (ImGui::BeginTable("pixel", 4, ImGuiTableFlags_SizingFixedFit)) {
                 for (const char* h : {"", "R", "G", "B"}) {
                     ImGui::TableNextColumn();
@@ -375,7 +434,7 @@ void draw_xt_canvas(App& app) {
                 }
                 ImGui::EndTable();
             }
-            ImGui::TextDisabled("x_t is shown clamped to [-1, 1]");
+            ImGui::TextDisabled("%s", tr("x_t is shown clamped to [-1, 1]"));
             ImGui::EndTooltip();
         }
     }
@@ -415,10 +474,10 @@ void draw_equation(App& app) {
     const float aspect = float(app.renderer.height()) / float(app.renderer.width());
     const float w = std::max(8.0f, std::min((avail.x - 2 * op) / 3, (avail.y - line) / aspect));
     const ImVec2 size(w, w * aspect);
-    char captions[3][64];
-    std::snprintf(captions[0], 64, "x0  (weight %.3f)", u.sqrt_alpha_bar);
-    std::snprintf(captions[1], 64, "eps  (weight %.3f)", u.sqrt_one_minus_alpha_bar);
-    std::snprintf(captions[2], 64, "x_t  (t = %d)", app.t);
+    char captions[3][96];
+    std::snprintf(captions[0], 96, tr("x0  (weight %.3f)"), u.sqrt_alpha_bar);
+    std::snprintf(captions[1], 96, tr("eps  (weight %.3f)"), u.sqrt_one_minus_alpha_bar);
+    std::snprintf(captions[2], 96, tr("x_t  (t = %d)"), app.t);
     const ddpm::gpu::XtUniforms parts[3] = {{1, 0, u.key}, {0, 1, u.key}, u};   // x0 alone, eps alone, x_t
     const char* ops[2] = {"+", "="};
     const float y = ImGui::GetCursorPosY();
@@ -441,28 +500,85 @@ void draw_equation(App& app) {
     }
 }
 
+// Presentation mode (F11): full screen, large type, the t slider, the image and one plot.
+void draw_presentation(App& app) {
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(display);
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollbar;
+    if (ImGui::Begin("##presentation", nullptr, flags)) {
+        if (ImGui::Button(app.playing ? tr("Pause") : tr("Play"), ImVec2(ImGui::GetFontSize() * 4, 0))) toggle_play(app);
+        ImGui::SameLine();
+        draw_t_slider(app, "##presentation-t");
+        const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
+        ImGui::TextUnformatted(live_equation(u).c_str());
+        ImGui::SameLine();
+        const char* hint = tr("F11 or Esc: leave presentation mode");
+        ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(hint).x));
+        ImGui::TextDisabled("%s", hint);
+        const ImVec2 avail = ImGui::GetContentRegionAvail();
+        const float spacing = ImGui::GetStyle().ItemSpacing.x;
+        const float image_width = std::floor((avail.x - spacing) * 0.62f);
+        ImGui::BeginChild("##presentation-image", ImVec2(image_width, avail.y), false,
+                          ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+        if (app.view == "equation") draw_equation(app);
+        else draw_xt_canvas(app);
+        ImGui::EndChild();
+        ImGui::SameLine();
+        // One plot: alpha_bar and its square roots, the weights of x0 and eps in x_t.
+        const std::vector<plot::Series> series = {
+            {"alpha_bar", "", app.schedule.alpha_bar, IM_COL32(90, 160, 255, 255), false},
+            {"sqrt_alpha_bar", "", app.schedule.sqrt_alpha_bar, IM_COL32(110, 210, 110, 255), false},
+            {"sqrt_one_minus_alpha_bar", "", app.schedule.sqrt_one_minus_alpha_bar, IM_COL32(240, 90, 90, 255), false}};
+        plot::plot("presentation-plot", series, app.schedule.T(), app.t, false, ImGui::GetContentRegionAvail());
+    }
+    ImGui::End();
+}
+
 }  // namespace
 
 void draw_menu_bar(App& app) {
     if (!ImGui::BeginMainMenuBar()) return;
-    if (ImGui::BeginMenu("File")) {
-        if (ImGui::MenuItem("Open...")) start_open(app);
-        if (ImGui::BeginMenu("Sample images")) {
+    if (ImGui::BeginMenu(titled(tr("File"), "File").c_str())) {
+        if (ImGui::MenuItem(tr("Open..."))) start_open(app);
+        if (ImGui::BeginMenu(tr("Sample images"))) {
             for (const char* name : sample_image_names())
                 if (ImGui::MenuItem(name, nullptr, app.image_source == std::string("embedded:") + name))
                     open_embedded_image(app, name);
             ImGui::EndMenu();
         }
         ImGui::Separator();
-        if (ImGui::MenuItem("Quit")) glfwSetWindowShouldClose(app.window, GLFW_TRUE);
+        if (ImGui::MenuItem(tr("Quit"))) glfwSetWindowShouldClose(app.window, GLFW_TRUE);
         ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("View")) {
+    if (ImGui::BeginMenu(titled(tr("View"), "View").c_str())) {
         if (ImGui::MenuItem("x_t", nullptr, app.view == "xt")) app.view = "xt";
-        if (ImGui::MenuItem("Equation: x0 | eps | x_t", nullptr, app.view == "equation")) app.view = "equation";
+        if (ImGui::MenuItem(tr("Equation: x0 | eps | x_t"), nullptr, app.view == "equation")) app.view = "equation";
         ImGui::Separator();
-        if (ImGui::MenuItem("Fit image")) app.image_view.fit = true;
-        if (ImGui::MenuItem("Reset layout")) app.reset_layout = true;
+        if (ImGui::MenuItem(tr("Fit image"))) app.image_view.fit = true;
+        if (ImGui::MenuItem(tr("Reset layout"))) app.reset_layout = true;
+        ImGui::Separator();
+        if (ImGui::MenuItem(tr("Presentation mode"), "F11", app.presentation)) {
+            app.presentation = !app.presentation;
+            app.fonts_stale = true;
+        }
+        if (ImGui::BeginMenu(tr("UI scale"))) {
+            if (ImGui::MenuItem(tr("Larger"), "Ctrl +")) set_user_scale(app, next_ui_scale(app.user_scale, +1));
+            if (ImGui::MenuItem(tr("Smaller"), "Ctrl -")) set_user_scale(app, next_ui_scale(app.user_scale, -1));
+            ImGui::Separator();
+            for (int percent : {75, 100, 125, 150, 175, 200, 250, 300}) {
+                const std::string label = std::to_string(percent) + "%";
+                if (ImGui::MenuItem(label.c_str(), percent == 100 ? "Ctrl 0" : nullptr, std::lround(app.user_scale * 100) == percent))
+                    set_user_scale(app, float(percent) / 100);
+            }
+            ImGui::EndMenu();
+        }
+        if (ImGui::BeginMenu(tr("Language"))) {
+            for (const auto& l : i18n::languages())
+                if (ImGui::MenuItem(l.name, nullptr, i18n::current_language() == l.code)) set_app_language(app, l.code);
+            ImGui::EndMenu();
+        }
         ImGui::EndMenu();
     }
     ImGui::EndMainMenuBar();
@@ -471,12 +587,13 @@ void draw_menu_bar(App& app) {
 void draw_controls(App& app) {
     const Layout l = layout(app);
     place_window(app, ImVec2(0, l.top), ImVec2(l.sidebar, l.bottom - l.top));
-    if (ImGui::Begin("Controls")) {
+    if (ImGui::Begin(titled(tr("Controls"), "Controls").c_str())) {
         ImGui::PushItemWidth(ImGui::GetFontSize() * 11);
-        if (ImGui::CollapsingHeader("Image", ImGuiTreeNodeFlags_DefaultOpen)) draw_image_controls(app);
-        if (ImGui::CollapsingHeader("Timestep and seed", ImGuiTreeNodeFlags_DefaultOpen)) draw_timestep_controls(app);
-        if (ImGui::CollapsingHeader("Schedule", ImGuiTreeNodeFlags_DefaultOpen)) draw_schedule_controls(app);
-        if (ImGui::CollapsingHeader("Values at t", ImGuiTreeNodeFlags_DefaultOpen)) draw_numbers(app);
+        const auto open = ImGuiTreeNodeFlags_DefaultOpen;
+        if (ImGui::CollapsingHeader(titled(tr("Image"), "image-section").c_str(), open)) draw_image_controls(app);
+        if (ImGui::CollapsingHeader(titled(tr("Timestep and seed"), "timestep-section").c_str(), open)) draw_timestep_controls(app);
+        if (ImGui::CollapsingHeader(titled(tr("Schedule"), "schedule-section").c_str(), open)) draw_schedule_controls(app);
+        if (ImGui::CollapsingHeader(titled(tr("Values at t"), "values-section").c_str(), open)) draw_numbers(app);
         draw_export_panel(app);
         ImGui::PopItemWidth();
     }
@@ -487,13 +604,13 @@ void draw_controls(App& app) {
 void draw_image_view(App& app) {
     const Layout l = layout(app);
     place_window(app, ImVec2(l.sidebar, l.top), ImVec2(l.width - l.sidebar, l.image_height));
-    if (ImGui::Begin("Image", nullptr, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+    if (ImGui::Begin(titled(tr("Image"), "Image").c_str(), nullptr, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
         if (ImGui::RadioButton("x_t", app.view == "xt")) app.view = "xt";
         ImGui::SameLine();
         if (ImGui::RadioButton("x0 | eps | x_t", app.view == "equation")) app.view = "equation";
         if (app.view == "xt") {
             ImGui::SameLine(0, ImGui::GetFontSize() * 2);
-            if (ImGui::Button("Fit")) app.image_view.fit = true;
+            if (ImGui::Button(tr("Fit"))) app.image_view.fit = true;
             ImGui::SameLine();
             if (ImGui::Button("1:1")) {
                 const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -502,7 +619,7 @@ void draw_image_view(App& app) {
                                          std::floor((avail.y - ImGui::GetFrameHeightWithSpacing() - app.renderer.height()) * 0.5f))};
             }
             ImGui::SameLine();
-            ImGui::TextDisabled("%.0f%%  (wheel: zoom, drag: pan)", app.image_view.zoom * 100);
+            ImGui::TextDisabled(tr("%.0f%%  (wheel: zoom, drag: pan)"), app.image_view.zoom * 100);
             const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
             ImGui::Text("t = %d:  %s", app.t, live_equation(u).c_str());
             draw_xt_canvas(app);
@@ -516,20 +633,20 @@ void draw_image_view(App& app) {
 void draw_plots(App& app) {
     const Layout l = layout(app);
     place_window(app, ImVec2(l.sidebar, l.top + l.image_height), ImVec2(l.width - l.sidebar, l.bottom - l.top - l.image_height));
-    if (ImGui::Begin("Schedule plots")) {
-        ImGui::Checkbox("log y", &app.log_y);
+    if (ImGui::Begin(titled(tr("Schedule plots"), "Schedule plots").c_str())) {
+        ImGui::Checkbox(tr("log y"), &app.log_y);
         ImGui::SameLine();
-        if (ImGui::Button("Pin")) {
+        if (ImGui::Button(tr("Pin"))) {
             if (int(app.pinned.size()) == kMaxPinned) app.pinned.erase(app.pinned.begin());
             app.pinned.push_back({schedule_label(app.params), app.schedule});
         }
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keep this schedule as faint curves to compare (up to %d)", kMaxPinned);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip(tr("Keep this schedule as faint curves to compare (up to %d)"), kMaxPinned);
         if (!app.pinned.empty()) {
             ImGui::SameLine();
-            if (ImGui::Button("Clear pins")) app.pinned.clear();
+            if (ImGui::Button(tr("Clear pins"))) app.pinned.clear();
         }
         ImGui::SameLine();
-        ImGui::TextDisabled("click or drag on a plot to set t");
+        ImGui::TextDisabled("%s", tr("click or drag on a plot to set t"));
 
         const ImU32 colors[] = {IM_COL32(255, 160, 60, 255), IM_COL32(90, 160, 255, 255), IM_COL32(110, 210, 110, 255),
                                 IM_COL32(240, 90, 90, 255)};
@@ -572,7 +689,7 @@ void draw_status_line(App& app) {
                                    ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoBringToFrontOnFocus;
     if (ImGui::Begin("##status", nullptr, flags)) {
         char right[160];
-        std::snprintf(right, sizeof right, "%s  |  t %d / %d  |  %.1f ms", schedule_label(app.params).c_str(), app.t,
+        std::snprintf(right, sizeof right, tr("%s  |  t %d / %d  |  %.1f ms"), schedule_label(app.params).c_str(), app.t,
                       app.schedule.T(), app.frame_ms);
         const float right_width = ImGui::CalcTextSize(right).x;
         ImGui::PushClipRect(ImGui::GetCursorScreenPos(),
@@ -608,12 +725,16 @@ void draw_frame(App& app) {
     }
     handle_keys(app);
     advance_play(app, ImGui::GetIO().DeltaTime);
-    draw_menu_bar(app);
-    draw_controls(app);
-    draw_image_view(app);
-    draw_plots(app);
-    draw_status_line(app);
-    app.reset_layout = false;
+    if (app.presentation) {
+        draw_presentation(app);
+    } else {
+        draw_menu_bar(app);
+        draw_controls(app);
+        draw_image_view(app);
+        draw_plots(app);
+        draw_status_line(app);
+        app.reset_layout = false;
+    }
 
     apply_schedule_edits(app);
 }
