@@ -162,7 +162,15 @@ int run_gui(const GuiOptions& options) {
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
     glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
-    GLFWwindow* window = glfwCreateWindow(1280, 800, "ddpm-viz", nullptr, nullptr);
+    // 1280x800, or less on a smaller screen (a 1024x640 projector): the whole window stays visible.
+    int window_width = options.window_width > 0 ? options.window_width : 1280;
+    int window_height = options.window_height > 0 ? options.window_height : 800;
+    if (GLFWmonitor* monitor = options.window_width > 0 ? nullptr : glfwGetPrimaryMonitor()) {
+        int x = 0, y = 0, w = 0, h = 0;
+        glfwGetMonitorWorkarea(monitor, &x, &y, &w, &h);
+        if (w > 0 && h > 0) window_width = std::min(window_width, w), window_height = std::min(window_height, h);
+    }
+    GLFWwindow* window = glfwCreateWindow(window_width, window_height, "ddpm-viz", nullptr, nullptr);
     if (!window)
         return fail(kExitFailure, "OpenGL 3.3 is not available on this display (" + glfw_error_text() +
                                       "); ddpm-viz needs an OpenGL 3.3 core driver such as Mesa");

@@ -17,6 +17,7 @@ struct GuiOptions {
     int benchmark_frames = 0;          // --benchmark-frames N: sweep t, print frame times, exit
     float ui_scale = 0;                // --ui-scale: 0 keeps the remembered scale
     std::string lang;                  // --lang: "" keeps the remembered choice, else the environment's
+    int window_width = 0, window_height = 0;   // --window-size: 0 = 1280x800, fitted to the screen
     bool presentation = false;         // --presentation: start in presentation mode (F11)
 };
 

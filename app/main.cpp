@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>
+#include <sstream>
 
 #include "cli.h"
 #include "gui.h"
@@ -45,6 +46,9 @@ static int run(int argc, char** argv) {
         ->group("View");
     app.add_flag("--presentation", gui.presentation, "Start in presentation mode: full screen, large type, slider, image and one plot (F11)")
         ->group("View");
+    std::string window_size;
+    app.add_option("--window-size", window_size, "Window size WIDTHxHEIGHT in screen pixels (default 1280x800, at most the screen)")
+        ->group("View");
     app.add_option("--screenshot", gui.screenshot, "Save the whole window as PNG after the first frames, then exit (needs a display)")
         ->group("Automation");
     app.add_option("--render", gui.render, "Save x_t at the image's resolution, rendered by the GPU shader offscreen (EGL, no display), then exit")
@@ -71,6 +75,14 @@ static int run(int argc, char** argv) {
     gui.params = *params;
     if (t >= 0) gui.t = t;
     else if (app.count("--t")) return fail(kExitUsage, "--t must be 0 or more, got " + std::to_string(t));
+    if (!window_size.empty()) {
+        char x = 0;
+        std::istringstream in(window_size);
+        in >> gui.window_width >> x >> gui.window_height;
+        if (!in || x != 'x' || !in.eof() || gui.window_width < 320 || gui.window_height < 240 || gui.window_width > 16384 ||
+            gui.window_height > 16384)
+            return fail(kExitUsage, "--window-size " + window_size + " is not WIDTHxHEIGHT between 320x240 and 16384x16384");
+    }
     if (!gui.render.empty()) return run_render(gui);
     return run_gui(gui);
 }
