@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <utility>
 
 #define GLFW_INCLUDE_NONE
@@ -54,6 +55,23 @@ ddpm::Result<LoadedImage> load_embedded_image(const char* name) {
                        std::vector<uint8_t>(file->data, file->data + file->size)};
 }
 
+std::string embedded_sample_name(const std::string& argument) {
+    std::string name = argument.rfind("embedded:", 0) == 0 ? argument.substr(9) : argument;
+    if (name.find('.') == std::string::npos) name += ".png";
+    return ddpm::find_embedded(ddpm::embedded_assets(), name.c_str()) ? name : std::string();
+}
+
+ddpm::Result<LoadedImage> load_image_argument(const std::string& argument) {
+    // A file of that name wins: a photo called "coffee" in the current folder is the user's.
+    std::error_code ec;
+    const bool is_file = std::filesystem::exists(argument, ec);
+    if (!is_file)
+        if (const std::string sample = embedded_sample_name(argument); !sample.empty()) return load_embedded_image(sample.c_str());
+    auto loaded = load_image_file(argument);
+    if (!loaded && !is_file) return ddpm::Error{loaded.error() + " (the embedded samples are chelsea, astronaut and coffee)"};
+    return loaded;
+}
+
 namespace {
 bool open_loaded(App& app, ddpm::Result<LoadedImage> loaded) {
     if (!loaded) {
@@ -65,7 +83,7 @@ bool open_loaded(App& app, ddpm::Result<LoadedImage> loaded) {
 }
 }  // namespace
 
-bool open_image_file(App& app, const std::string& path) { return open_loaded(app, load_image_file(path)); }
+bool open_image_file(App& app, const std::string& path) { return open_loaded(app, load_image_argument(path)); }
 bool open_embedded_image(App& app, const char* name) { return open_loaded(app, load_embedded_image(name)); }
 
 std::vector<const char*> sample_image_names() {

@@ -47,6 +47,7 @@ struct FileDialog {
 // A schedule kept as faint comparison curves.
 struct PinnedSchedule {
     std::string name;
+    ddpm::ScheduleParams params;   // what rebuilds it (sessions)
     ddpm::Schedule schedule;
 };
 constexpr int kMaxPinned = 4;
@@ -81,6 +82,8 @@ struct App {
     std::string pending_open;             // a dropped file, opened after the frame
     std::shared_ptr<FileDialog> file_dialog;   // zenity running in the background
     bool show_open_popup = false;
+    bool show_save_popup = false;
+    std::string session_path_field;       // the Save session path field
     bool reset_layout = false;            // place the panels as on first use, this frame
     ImVec2 display_size{0, 0};            // the window size of the last frame
     float ui_scale = 1;                   // content_scale x user_scale (x presentation): sizes follow it
@@ -115,6 +118,11 @@ struct LoadedImage {
 };
 ddpm::Result<LoadedImage> load_image_file(const std::string& path);
 ddpm::Result<LoadedImage> load_embedded_image(const char* name);
+// What the command line calls IMAGE: an image file, or an embedded sample named chelsea,
+// astronaut or coffee (with or without .png) when no file of that name exists.
+ddpm::Result<LoadedImage> load_image_argument(const std::string& argument);
+// The sample's file name for "chelsea", "chelsea.png" or "embedded:chelsea.png"; "" if none.
+std::string embedded_sample_name(const std::string& argument);
 
 // Replaces x0 with an image file; on failure the status line gets core's message and x0 stays.
 bool open_image_file(App& app, const std::string& path);
@@ -122,6 +130,10 @@ bool open_image_file(App& app, const std::string& path);
 bool open_embedded_image(App& app, const char* name);
 // The embedded samples by file name.
 std::vector<const char*> sample_image_names();
+// An image, a sample name or a session (.ddpmviz, .manifest.json), as Open, a drop or Recent gives it.
+bool open_path(App& app, const std::string& path);
+// "linear 1e-4..0.02 T=1000": the schedule in the status line and the pins' legend (not translated).
+std::string schedule_label(const ddpm::ScheduleParams& p);
 // Builds the schedule from app.edit when it changed: valid -> params/schedule, else schedule_error.
 void apply_schedule_edits(App& app);
 // Keyboard: Left/Right (Shift: 10), Home/End, Space; not while typing or while a popup is open.

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "app.h"
 #include "cli.h"
 #include "ddpm/export.h"
 #include "ddpm/image.h"
@@ -77,16 +78,17 @@ void add_export_command(CLI::App& app, int& exit_code) {
         "  FILE.csv|json the schedule table, as `ddpm-viz schedule` prints it\n"
         "Each export also writes FILE.manifest.json (DIR/NAME.manifest.json) with what reproduces it.\n"
         "Files appear only when the whole export succeeded; existing files are kept unless --force.\n"
+        "IMAGE is a file or an embedded sample: chelsea (the default), astronaut or coffee.\n"
         "Examples:\n"
-        "  ddpm-viz export cat.png --t 500 --seed 1 --out x500.png\n"
-        "  ddpm-viz export cat.png --t 300 --view equation --out equation.png\n"
-        "  ddpm-viz export cat.png --t 0:1000:25 --out frames/\n"
-        "  ddpm-viz export cat.png --t 0,50,100,250,500,1000 --labels alpha_bar --out strip.png\n"
-        "  ddpm-viz export cat.png --t 0:1000:10 --max-side 256 --fps 20 --out noise.gif\n"
-        "  ddpm-viz export cat.png --t 0:1000:5 --schedule cosine --out noise.mp4\n"
+        "  ddpm-viz export chelsea --t 500 --seed 1 --out x500.png\n"
+        "  ddpm-viz export --t 300 --view equation --out equation.png\n"
+        "  ddpm-viz export astronaut --t 0:1000:25 --out frames/\n"
+        "  ddpm-viz export coffee --t 0,50,100,250,500,1000 --labels alpha_bar --out strip.png\n"
+        "  ddpm-viz export chelsea --t 0:1000:10 --max-side 256 --fps 20 --out noise.gif\n"
+        "  ddpm-viz export chelsea --t 0:1000:5 --schedule cosine --out noise.mp4\n"
         "  ddpm-viz export --schedule cosine --out cosine.csv\n"
         "  ddpm-viz export --plot --curves alpha_bar,snr --t 300 --out alpha_bar.png");
-    cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF); not needed for .csv, .json or --plot")
+    cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF) or embedded sample chelsea|astronaut|coffee (default: chelsea)")
         ->type_name("IMAGE");
     f->schedule.add_to(*cmd);
     cmd->add_option("--t", f->t, "Timesteps: a number (500), a list (0,10,100,1000) or START:STOP:STEP (0:1000:25, inclusive)")
@@ -120,8 +122,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
     cmd->callback([f, &exit_code] {
         const auto usage = [&](const std::string& m) { exit_code = fail(kExitUsage, m); };
         if (f->out.empty())
-            return usage(f->image.empty() ? "export needs IMAGE and --out PATH (see ddpm-viz export --help)"
-                                          : "export needs --out PATH (see ddpm-viz export --help)");
+            return usage("export needs --out PATH (see ddpm-viz export --help)");
         auto params = f->schedule.params();
         if (!params) return usage(params.error());
         auto schedule = ddpm::make_schedule(*params);
@@ -148,7 +149,6 @@ void add_export_command(CLI::App& app, int& exit_code) {
         if (r.view == "equation" && r.kind != ddpm::ExportKind::Frame)
             return usage("--view equation is for a single frame: FILE.png with one t");
         if (ddpm::export_needs_image(r.kind)) {
-            if (f->image.empty()) return usage("export to " + f->out + " needs an input IMAGE");
             if (ts.empty())
                 return usage("--t is required: a number (500), a list (0,250,500) or a range START:STOP:STEP (0:1000:25)");
         } else if (r.kind == ddpm::ExportKind::Plot) {
@@ -185,16 +185,17 @@ void add_export_command(CLI::App& app, int& exit_code) {
                                                      : ddpm::FilmstripLabel::None;
 
         if (ddpm::export_needs_image(r.kind)) {
-            auto bytes = ddpm::read_file(f->image);
-            if (!bytes) return void(exit_code = fail(kExitFailure, bytes.error()));
-            auto x0 = ddpm::decode_image(bytes->data(), bytes->size(), f->image);
-            if (!x0) return void(exit_code = fail(kExitFailure, x0.error()));
-            r.x0 = std::move(*x0);
+            // No IMAGE: the window's default sample.
+            auto loaded = load_image_argument(f->image.empty() ? "chelsea" : f->image);
+            if (!loaded) return void(exit_code = fail(kExitFailure, loaded.error()));
+            r.x0 = std::move(loaded->image);
             std::error_code ec;
-            const fs::path abs = fs::absolute(f->image, ec);
-            r.input_path = ec ? f->image : abs.lexically_normal().string();
-            r.input_hash = ddpm::fnv1a64(bytes->data(), bytes->size());
-            r.name = f->name.empty() ? fs::path(f->image).stem().string() : f->name;
+            const bool embedded = loaded->source.rfind("embedded:", 0) == 0;
+            const fs::path abs = fs::absolute(loaded->source, ec);
+            r.input_path = embedded || ec ? loaded->source : abs.lexically_normal().string();
+            r.input_hash = ddpm::fnv1a64(loaded->bytes.data(), loaded->bytes.size());
+            const std::string file = embedded ? loaded->source.substr(9) : loaded->source;
+            r.name = f->name.empty() ? fs::path(file).stem().string() : f->name;
             if (r.name.empty()) r.name = "frame";
         }
 

@@ -24,6 +24,7 @@
 #include "headless_gl.h"
 #include "i18n.h"
 #include "icon.h"
+#include "session.h"
 
 namespace {
 
@@ -78,6 +79,16 @@ double percentile(std::vector<double> values, double p) {
 
 // Loads the command line's image, or the embedded cat.
 bool load_start_image(App& app, const GuiOptions& options) {
+    if (!options.image_path.empty() && is_session_path(options.image_path)) {
+        // The session names its own image; the cat stays if that one cannot be opened.
+        if (open_session_file(app, options.image_path)) return true;
+        const std::string why = app.status;
+        open_embedded_image(app, "chelsea.png");
+        app.status = why;
+        app.status_is_error = true;
+        std::fprintf(stderr, "ddpm-viz: %s\n", why.c_str());
+        return true;
+    }
     if (!options.image_path.empty()) return open_image_file(app, options.image_path);
     return open_embedded_image(app, "chelsea.png");
 }
@@ -320,7 +331,7 @@ int run_render(const GuiOptions& options) {
     const int t = options.t.value_or(default_t(*schedule));
     if (t > schedule->T())
         return fail(kExitUsage, "--t " + std::to_string(t) + " is above T = " + std::to_string(schedule->T()));
-    auto loaded = options.image_path.empty() ? load_embedded_image("chelsea.png") : load_image_file(options.image_path);
+    auto loaded = options.image_path.empty() ? load_embedded_image("chelsea.png") : load_image_argument(options.image_path);
     if (!loaded) return fail(kExitFailure, loaded.error());
     auto gl = ddpm::gpu::HeadlessGl::create();
     if (!gl) return fail(kExitFailure, gl.error());

@@ -16,9 +16,10 @@ static int run(int argc, char** argv) {
         "Without a command it opens the window on IMAGE (default: the embedded photo of Chelsea the cat).\n"
         "Examples:\n"
         "  ddpm-viz                                   open the window\n"
-        "  ddpm-viz photo.jpg --schedule cosine --t 300\n"
+        "  ddpm-viz astronaut --schedule cosine --t 300\n"
+        "  ddpm-viz scene.ddpmviz                     open a saved session (or an export's .manifest.json)\n"
         "  ddpm-viz schedule --schedule cosine --T 1000 --out cosine.csv\n"
-        "  ddpm-viz export photo.jpg --t 500 --seed 1 --out x500.png",
+        "  ddpm-viz export chelsea --t 500 --seed 1 --out x500.png",
         "ddpm-viz"};
     app.set_version_flag("--version", DDPM_VERSION);
     app.require_subcommand(0, 1);
@@ -30,7 +31,9 @@ static int run(int argc, char** argv) {
     GuiOptions gui;
     ScheduleFlags schedule;
     int t = -1;
-    app.add_option("IMAGE", gui.image_path, "Image to open (PNG, JPEG, BMP, TGA, GIF)");
+    app.add_option("IMAGE", gui.image_path,
+                   "Image to open (PNG, JPEG, BMP, TGA, GIF), embedded sample chelsea|astronaut|coffee, or a session "
+                   "(.ddpmviz, or an export's .manifest.json)");
     schedule.add_to(app);
     app.add_option("--t", t, "Timestep shown at start, 0 (clean image) to T")->group("View");
     add_seed_option(app, gui.seed);

@@ -5,6 +5,7 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "session.h"
 #include "ddpm/format.h"
 #include "i18n.h"
 #include "ddpm/rng.h"
@@ -81,7 +83,7 @@ std::string run_zenity() {
         close(out[1]);
         if (const int null = open("/dev/null", O_WRONLY); null >= 0) dup2(null, STDERR_FILENO);
         execlp("zenity", "zenity", "--file-selection", title.c_str(),
-               "--file-filter=Images | *.png *.jpg *.jpeg *.bmp *.tga *.gif", "--file-filter=All files | *", nullptr);
+               "--file-filter=Images and sessions | *.png *.jpg *.jpeg *.bmp *.tga *.gif *.ddpmviz *.manifest.json", "--file-filter=All files | *", nullptr);
         _exit(127);
     }
     close(out[1]);
@@ -108,6 +110,8 @@ void start_open(App& app) {
     }).detach();
 }
 
+}  // namespace
+
 std::string schedule_label(const ddpm::ScheduleParams& p) {
     // Names and numbers only (not translated): the same text in every language, shortest round trip.
     std::string text = p.kind == ddpm::ScheduleKind::Cosine
@@ -117,6 +121,8 @@ std::string schedule_label(const ddpm::ScheduleParams& p) {
     text += " T=" + std::to_string(p.T);
     return text + (p.zero_terminal_snr ? " zero-SNR" : "");
 }
+
+namespace {
 
 // ImGui names: the visible title changes with the language, the ID after ### does not.
 constexpr const char* kPanels[] = {"###Controls", "###Image", "###Schedule plots"};
@@ -375,6 +381,30 @@ void draw_open_popup(App& app) {
     ImGui::EndPopup();
 }
 
+// File > Save session: a path field (Enter saves), first filled with IMAGE.ddpmviz in the folder of
+// the last session.
+void draw_save_popup(App& app) {
+    const std::string title = titled(tr("Save session"), "save-session");
+    if (app.show_save_popup) {
+        ImGui::OpenPopup(title.c_str());
+        app.show_save_popup = false;
+    }
+    if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    ImGui::TextUnformatted(tr("Save the image, schedule, t, seed, view and pins as:"));
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
+    const bool enter = ImGui::InputText("##session-path", &app.session_path_field, ImGuiInputTextFlags_EnterReturnsTrue);
+    if ((ImGui::Button(tr("Save")) || enter) && !app.session_path_field.empty()) {
+        std::string path = app.session_path_field;
+        if (!is_session_path(path)) path += ".ddpmviz";
+        save_session_file(app, path);
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button(tr("Cancel")) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+}
+
 // The image at `zoom` screen pixels per image pixel, zoomed around the cursor by the wheel and
 // panned by dragging.
 void draw_xt_canvas(App& app) {
@@ -542,6 +572,21 @@ void draw_menu_bar(App& app) {
     if (!ImGui::BeginMainMenuBar()) return;
     if (ImGui::BeginMenu(titled(tr("File"), "File").c_str())) {
         if (ImGui::MenuItem(tr("Open..."))) start_open(app);
+        if (ImGui::MenuItem(tr("Save session..."))) {
+            if (app.session_path_field.empty()) {
+                std::string stem = app.image_source.rfind("embedded:", 0) == 0 ? app.image_source.substr(9) : app.image_source;
+                stem = std::filesystem::path(stem).stem().string();
+                app.session_path_field = (stem.empty() ? std::string("scene") : stem) + ".ddpmviz";
+            }
+            app.show_save_popup = true;
+        }
+        if (ImGui::BeginMenu(tr("Recent"), !app.settings.recent.empty())) {
+            std::string chosen;
+            for (const auto& r : app.settings.recent)
+                if (ImGui::MenuItem(r.c_str())) chosen = r;
+            if (!chosen.empty()) app.pending_open = chosen;
+            ImGui::EndMenu();
+        }
         if (ImGui::BeginMenu(tr("Sample images"))) {
             for (const char* name : sample_image_names())
                 if (ImGui::MenuItem(name, nullptr, app.image_source == std::string("embedded:") + name))
@@ -599,6 +644,7 @@ void draw_controls(App& app) {
     }
     ImGui::End();
     draw_open_popup(app);
+    draw_save_popup(app);
 }
 
 void draw_image_view(App& app) {
@@ -638,7 +684,7 @@ void draw_plots(App& app) {
         ImGui::SameLine();
         if (ImGui::Button(tr("Pin"))) {
             if (int(app.pinned.size()) == kMaxPinned) app.pinned.erase(app.pinned.begin());
-            app.pinned.push_back({schedule_label(app.params), app.schedule});
+            app.pinned.push_back({schedule_label(app.params), app.params, app.schedule});
         }
         if (ImGui::IsItemHovered()) ImGui::SetTooltip(tr("Keep this schedule as faint curves to compare (up to %d)"), kMaxPinned);
         if (!app.pinned.empty()) {
@@ -704,6 +750,17 @@ void draw_status_line(App& app) {
     ImGui::PopStyleVar(2);
 }
 
+bool open_path(App& app, const std::string& path) {
+    if (is_session_path(path)) return open_session_file(app, path);
+    if (!open_image_file(app, path)) return false;
+    std::error_code ec;
+    if (app.image_source.rfind("embedded:", 0) != 0) {
+        add_recent(app.settings, std::filesystem::absolute(path, ec).lexically_normal().string());
+        save_app_settings(app);
+    }
+    return true;
+}
+
 void draw_frame(App& app) {
     app.view_draw_count = 0;
     const ImVec2 display = ImGui::GetIO().DisplaySize;
@@ -720,7 +777,7 @@ void draw_frame(App& app) {
     poll_export(app);
     // Before the panels, so this frame's layout already fits the new image.
     if (!app.pending_open.empty()) {
-        open_image_file(app, app.pending_open);
+        open_path(app, app.pending_open);
         app.pending_open.clear();
     }
     handle_keys(app);
