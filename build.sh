@@ -8,9 +8,11 @@ cd "$(dirname "$0")"
 
 packages=(cmake g++ make pkg-config libimgui-dev libglfw3-dev python3-glad libstb-dev catch2 libcli11-dev
           nlohmann-json3-dev libgif-dev zlib1g-dev libbenchmark-dev libegl-dev libegl-mesa0 libgl1-mesa-dri
-          libx11-dev xvfb xauth)
+          libx11-dev xvfb xauth libfontconfig1-dev fonts-dejavu-core fonts-wqy-microhei gettext)
 # The tests also encode an MP4, which needs the ffmpeg command (optional for running ddpm-viz).
-[ "${1:-run}" = test ] && packages+=(ffmpeg)
+# The install test validates the desktop entry and the AppStream metainfo; `cpack -G DEB` needs
+# dpkg-shlibdeps (dpkg-dev) and lintian checks the package.
+[ "${1:-run}" = test ] && packages+=(ffmpeg desktop-file-utils appstream dpkg-dev lintian)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
