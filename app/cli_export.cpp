@@ -63,6 +63,8 @@ void add_export_command(CLI::App& app, int& exit_code) {
         uint32_t seed = 0;
         bool force = false, plot = false;
         int max_side = 0, columns = 0, gap = 8, fps = 10, loop = 0;
+        double hold_first = 0, hold_last = 0;
+        CLI::Option* labels_opt = nullptr;
     };
     auto f = std::make_shared<Flags>();
     CLI::App* cmd = app.add_subcommand(
@@ -85,6 +87,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
         "  ddpm-viz export astronaut --t 0:1000:25 --out frames/\n"
         "  ddpm-viz export coffee --t 0,50,100,250,500,1000 --labels alpha_bar --out strip.png\n"
         "  ddpm-viz export chelsea --t 0:1000:10 --max-side 256 --fps 20 --out noise.gif\n"
+        "  ddpm-viz export chelsea --t 0:1000:10 --labels t,alpha_bar --hold-first 1 --hold-last 2 --out slides.gif\n"
         "  ddpm-viz export chelsea --t 0:1000:5 --schedule cosine --out noise.mp4\n"
         "  ddpm-viz export --schedule cosine --out cosine.csv\n"
         "  ddpm-viz export --plot --curves alpha_bar,snr --t 300 --out alpha_bar.png");
@@ -108,8 +111,14 @@ void add_export_command(CLI::App& app, int& exit_code) {
         ->check(CLI::NonNegativeNumber)->type_name("N")->capture_default_str()->group("Filmstrip");
     cmd->add_option("--gap", f->gap, "Filmstrip white space between tiles, in pixels")
         ->check(CLI::Range(0, 1000))->type_name("PX")->capture_default_str()->group("Filmstrip");
-    cmd->add_option("--labels", f->labels, "Filmstrip labels: none, t, alpha_bar (t and alpha_bar) or snr (t and SNR)")
-        ->check(CLI::IsMember({"none", "t", "alpha_bar", "snr"}))->capture_default_str()->group("Filmstrip");
+    f->labels_opt = cmd->add_option("--labels", f->labels,
+                        "Filmstrip: none, t, alpha_bar (t and alpha_bar) or snr (t and SNR). GIF/MP4: a list of "
+                        "t, alpha_bar, snr, schedule stamped in each frame's corner (default none)")
+        ->capture_default_str()->group("Filmstrip");
+    cmd->add_option("--hold-first", f->hold_first, "GIF/MP4: show the first frame this many seconds longer")
+        ->check(CLI::Range(0.0, 60.0))->type_name("S")->group("Animation");
+    cmd->add_option("--hold-last", f->hold_last, "GIF/MP4: show the last frame this many seconds longer")
+        ->check(CLI::Range(0.0, 60.0))->type_name("S")->group("Animation");
     cmd->add_option("--fps", f->fps, "Frames per second of a GIF (1 to 50) or MP4 (1 to 240)")
         ->type_name("N")->capture_default_str()->group("Animation");
     cmd->add_option("--loop", f->loop, "GIF: play N times, 0 for ever")
@@ -179,6 +188,32 @@ void add_export_command(CLI::App& app, int& exit_code) {
         r.video.fps = f->fps;
         r.filmstrip.columns = f->columns;
         r.filmstrip.gap = f->gap;
+        const bool animation = r.kind == ddpm::ExportKind::Gif || r.kind == ddpm::ExportKind::Mp4;
+        if (animation) {
+            // Animations stamp labels only when asked (a list), so earlier exports stay the same bytes.
+            if (f->labels_opt->count()) {
+                std::string item;
+                for (std::size_t i = 0; i <= f->labels.size(); ++i) {
+                    if (i < f->labels.size() && f->labels[i] != ',') {
+                        item += f->labels[i];
+                        continue;
+                    }
+                    if (item == "t") r.animation_labels.t = true;
+                    else if (item == "alpha_bar") r.animation_labels.alpha_bar = true;
+                    else if (item == "snr") r.animation_labels.snr = true;
+                    else if (item == "schedule") r.animation_labels.schedule = true;
+                    else if (item != "none")
+                        return usage("--labels " + f->labels + ": for a GIF or MP4, a list of t, alpha_bar, snr, schedule");
+                    item.clear();
+                }
+            }
+            const double fps = r.kind == ddpm::ExportKind::Gif ? 100.0 / r.gif.delay_cs : double(r.video.fps);
+            r.ts = ddpm::hold_ends(r.ts, f->hold_first, f->hold_last, fps);
+        } else if (f->labels != "none" && f->labels != "t" && f->labels != "alpha_bar" && f->labels != "snr") {
+            return usage("--labels " + f->labels + " is not one of none, t, alpha_bar, snr");
+        } else if (f->hold_first > 0 || f->hold_last > 0) {
+            return usage("--hold-first and --hold-last are for a GIF or MP4");
+        }
         r.filmstrip.labels = f->labels != "none";
         r.filmstrip.extra = f->labels == "alpha_bar" ? ddpm::FilmstripLabel::AlphaBar
                             : f->labels == "snr"     ? ddpm::FilmstripLabel::Snr
@@ -199,6 +234,20 @@ void add_export_command(CLI::App& app, int& exit_code) {
             if (r.name.empty()) r.name = "frame";
         }
 
+        if (ddpm::export_needs_image(r.kind)) {
+            // A 4000x3000 photo makes a GIF of hundreds of MB: say so before the work, with the way out.
+            const double side = r.max_side > 0 ? std::min(1.0, double(r.max_side) / std::max(r.x0.width, r.x0.height)) : 1.0;
+            const int w = int(r.x0.width * side), h = int(r.x0.height * side);
+            const double bytes = ddpm::estimated_animation_bytes(r.kind, int64_t(r.ts.size()), w, h);
+            if (bytes > 50e6) {
+                // The side that brings it to about 30 MB, rounded down to 16 pixels.
+                const int suggested = std::max(64, int(std::max(w, h) * std::sqrt(30e6 / bytes)) / 16 * 16);
+                std::fprintf(stderr,
+                             "ddpm-viz: warning: %zu frames of %dx%d make about %lld MB; --max-side %d (or fewer --t "
+                             "steps) keeps it slide-sized\n",
+                             r.ts.size(), w, h, static_cast<long long>(bytes / 1e6), suggested);
+            }
+        }
         const bool tty = ::isatty(STDERR_FILENO);
         ddpm::ExportControl control;
         if (tty) control.progress = TerminalProgress{};

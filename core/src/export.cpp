@@ -427,7 +427,9 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         std::vector<detail::GifFrame> frames(n);
         for_each_index(n, threads, [&](std::size_t i) {
             if (!progress.keep_going()) return false;
-            frames[i] = detail::quantize_gif_frame(frame_at(x0, s, r.ts[i], r.seed, 1));
+            Rgb8 frame = frame_at(x0, s, r.ts[i], r.seed, 1);
+            if (r.animation_labels.any()) stamp_animation_labels(frame, animation_label_lines(r.animation_labels, s, r.params, r.ts[i]));
+            frames[i] = detail::quantize_gif_frame(frame);
             progress.step();
             return true;
         });
@@ -451,6 +453,8 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
             const int count = std::min(int(threads), n - first);
             for_each_index(count, threads, [&](std::size_t k) {
                 Rgb8 full = frame_at(x0, s, r.ts[first + k], r.seed, 1);
+                if (r.animation_labels.any())
+                    stamp_animation_labels(full, animation_label_lines(r.animation_labels, s, r.params, r.ts[first + k]));
                 Rgb8& even = batch[k];
                 even.width = w, even.height = h;
                 even.pixels.resize(std::size_t(w) * h * 3);
