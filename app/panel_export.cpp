@@ -115,6 +115,11 @@ ddpm::Result<ddpm::ExportRequest> make_export_request(const App& app, const Expo
     r.gif.delay_cs = int(std::lround(100.0 / std::clamp(s.fps, 1, 50)));
     r.gif.loop = std::max(0, s.loop);
     r.video.fps = std::clamp(s.fps, 1, 240);
+    if (r.kind == ExportKind::Gif || r.kind == ExportKind::Mp4) {
+        r.animation_labels = {s.label_t, s.label_alpha_bar, s.label_snr, s.label_schedule};
+        const double fps = r.kind == ExportKind::Gif ? 100.0 / r.gif.delay_cs : double(r.video.fps);
+        r.ts = ddpm::hold_ends(r.ts, s.hold_first, s.hold_last, fps);
+    }
     // What the window's plots show: beta and the alpha_bar family on the left, log SNR on the right.
     if (c.log_snr_plot) r.plot.curves = {"log_snr"};
     else r.plot.curves = {"beta", "alpha_bar", "sqrt_alpha_bar", "sqrt_one_minus_alpha_bar"};
@@ -244,6 +249,8 @@ void draw_export_panel(App& app) {
                 s.kind = i;
                 s.out.clear();   // the new kind's default name
                 s.ts.clear();
+                const ExportKind k = choice_of(s).kind;
+                if ((k == ExportKind::Gif || k == ExportKind::Mp4) && s.max_side == 0) s.max_side = kSlideMaxSide;
             }
         ImGui::EndCombo();
     }
@@ -280,6 +287,31 @@ void draw_export_panel(App& app) {
             ImGui::InputInt(tr("plays"), &s.loop);
             s.loop = std::clamp(s.loop, 0, 65535);
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("How many times the animation plays; 0: for ever"));
+        }
+        ImGui::TextUnformatted(tr("labels"));
+        ImGui::SameLine();
+        ImGui::Checkbox("t", &s.label_t);
+        ImGui::SameLine();
+        ImGui::Checkbox("alpha_bar", &s.label_alpha_bar);
+        ImGui::SameLine();
+        ImGui::Checkbox(tr("SNR"), &s.label_snr);
+        ImGui::SameLine();
+        ImGui::Checkbox(tr("schedule"), &s.label_schedule);
+        ImGui::SliderFloat(tr("hold first"), &s.hold_first, 0, 5, tr("%.1f s"));
+        ImGui::SliderFloat(tr("hold last"), &s.hold_last, 0, 5, tr("%.1f s"));
+        // Before starting: the size it will have, when that is more than a slide wants.
+        if (auto request = make_export_request(app, s); request) {
+            const double side = request->max_side > 0
+                                    ? std::min(1.0, double(request->max_side) / std::max(app.x0.width, app.x0.height))
+                                    : 1.0;
+            const double bytes = ddpm::estimated_animation_bytes(kind, int64_t(request->ts.size()), int(app.x0.width * side),
+                                                                 int(app.x0.height * side));
+            if (bytes > 50e6) {
+                ImGui::PushTextWrapPos(0);
+                ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), tr("About %lld MB: a smaller max side or fewer timesteps keeps it slide-sized"),
+                                   static_cast<long long>(bytes / 1e6));
+                ImGui::PopTextWrapPos();
+            }
         }
     }
     if (ImGui::Button((std::string(tr("Export")) + "###go").c_str(), ImVec2(-1, 0))) {   // ###go: the header above is "Export" too
