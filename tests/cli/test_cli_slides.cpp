@@ -51,3 +51,16 @@ TEST_CASE("a GIF that will be large warns on stderr and suggests --max-side") {
     CHECK(small.code == 0);
     CHECK(small.err.find("warning") == std::string::npos);
 }
+
+TEST_CASE("export names the embedded samples, and without IMAGE uses chelsea as the window does") {
+    test::TempDir dir;
+    auto r = test::run_viz("export --t 10 --out '" + dir / "x.png" + "'");
+    REQUIRE(r.code == 0);
+    CHECK(test::slurp(dir / "x.png.manifest.json").find("\"path\": \"embedded:chelsea.png\"") != std::string::npos);
+    r = test::run_viz("export coffee --t 10 --out '" + dir / "c.png" + "'");
+    REQUIRE(r.code == 0);
+    CHECK(test::slurp(dir / "c.png.manifest.json").find("\"path\": \"embedded:coffee.png\"") != std::string::npos);
+    r = test::run_viz("export nosuchimage --t 10 --out '" + dir / "n.png" + "'");
+    CHECK(r.code == 1);
+    CHECK(r.err.find("the embedded samples are chelsea, astronaut and coffee") != std::string::npos);
+}
