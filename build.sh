@@ -12,7 +12,7 @@ packages=(cmake g++ make pkg-config libimgui-dev libglfw3-dev python3-glad libst
 # The tests also encode an MP4, which needs the ffmpeg command (optional for running ddpm-viz).
 # The install test validates the desktop entry and the AppStream metainfo; `cpack -G DEB` needs
 # dpkg-shlibdeps (dpkg-dev) and lintian checks the package.
-[ "${1:-run}" = test ] && packages+=(ffmpeg desktop-file-utils appstream dpkg-dev lintian)
+[ "${1:-run}" = test ] && packages+=(ffmpeg desktop-file-utils appstream dpkg-dev lintian python3-numpy)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -191,3 +191,19 @@ void advance_play(App& app, float seconds) {
     }
     app.t = t;
 }
+
+const ddpm::ChainSchedule& app_chain(App& app) {
+    if (!app.chain_built || !(app.chain_params == app.params) || app.chain.T != app.schedule.T()) {
+        app.chain = ddpm::make_chain_schedule(app.schedule);
+        app.chain_params = app.params;
+        app.chain_built = true;
+    }
+    return app.chain;
+}
+
+ddpm::gpu::XtUniforms app_xt_uniforms(App& app, int t, ddpm::Process process) {
+    if (process == ddpm::Process::Chain) return ddpm::gpu::chain_xt_uniforms(app_chain(app), t, app.seed);
+    return ddpm::gpu::xt_uniforms(app.schedule, t, app.seed);
+}
+
+ddpm::gpu::XtUniforms app_xt_uniforms(App& app, int t) { return app_xt_uniforms(app, t, app.process); }

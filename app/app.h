@@ -11,15 +11,20 @@
 #include <string>
 #include <vector>
 
+#include "ddpm/chain.h"
 #include "ddpm/image.h"
 #include "ddpm/result.h"
+#include "ddpm/sampling.h"
 #include "ddpm/schedule.h"
 #include "fonts.h"
+#include "distribution_view.h"
 #include "panel_export.h"
 #include "renderer.h"
 #include "settings.h"
 
 struct GLFWwindow;
+struct Toy2dState;    // app/views/toy2d.h
+struct RibbonState;   // app/views/ribbon.h
 
 // Zoom and pan of the image view, in screen pixels per image pixel.
 struct ImageViewState {
@@ -52,6 +57,13 @@ struct PinnedSchedule {
 };
 constexpr int kMaxPinned = 4;
 
+// The Compare window: the current schedule (A) and the pinned ones side by side, same image and seed.
+enum class CompareSync { T, Fraction, LogSnr };   // same t, same t/T, or the t of A's log_snr
+struct CompareState {
+    bool open = false;
+    CompareSync sync = CompareSync::LogSnr;
+};
+
 struct App {
     // --- What the user looks at; read by the export panel.
     ddpm::Image x0;                       // the current x0 at full resolution (the GPU copy may be downsized)
@@ -61,7 +73,8 @@ struct App {
     ddpm::Schedule schedule;              // make_schedule(params)
     int t = 0;                            // the timestep shown, 0 (clean) .. schedule.T()
     uint32_t seed = 0;                    // the seed of eps
-    std::string view = "xt";              // "xt" (x_t alone) or "equation" (x0 | eps | x_t)
+    std::string view = "xt";              // "xt", "equation" (x0 | eps | x_t), "step" or "compare"
+    ddpm::Process process = ddpm::Process::Closed;   // closed form (one eps) or the Markov chain's path
     std::string status;                   // the status line: the latest message for the user
     bool status_is_error = false;         // that message reports a failure (shown in red)
 
@@ -75,6 +88,9 @@ struct App {
     bool play_started = false;            // play began this frame: its time does not count
     bool log_y = false;
     std::vector<PinnedSchedule> pinned;
+    CompareState compare;
+    ddpm::SamplingParams sampling;        // steps 0: no sampling subset
+    std::vector<int> sampling_ts;         // its t list, noisiest first (marked on the plots)
     ImageViewState image_view;
     int T_field = 0;                      // the T field's text while it is being typed in
     bool T_field_active = false;          // applied on Enter or focus loss
@@ -97,18 +113,50 @@ struct App {
     std::string settings_path;
     float frame_ms = 0;                   // smoothed frame time, for the status line
     std::unique_ptr<ExportPanel> export_panel;   // the Export section's settings and running job
+    DistributionViewState distribution;   // the Distribution of x_t window
+    ReparamViewState reparam;             // the Reparameterization trick window
+    bool show_how_it_works = false;       // the How it works window
+    X0HistogramCache x0_hist;             // x0's level histogram and kl_prior, for the views and values
 
     // --- GPU.
     GLFWwindow* window = nullptr;
     ddpm::gpu::Renderer renderer;
-    std::array<ViewDraw, 3> view_draws;   // this frame's images, drawn in ImGui's render pass
+    std::array<ViewDraw, 12> view_draws;   // this frame's images, drawn in ImGui's render pass
     int view_draw_count = 0;
     // When the image has fewer pixels than its part of the screen: x_t at native size, shown as a texture.
     ddpm::gpu::RenderTarget xt_target;
     ddpm::gpu::XtUniforms xt_target_uniforms;
     bool xt_target_valid = false;         // xt_target holds x_t of the current image for those uniforms
     std::string gpu_note;                 // e.g. "shown downscaled to ..."
+
+    // --- The chain (views/step.cpp, views/compare.cpp, views/probe.cpp).
+    ddpm::ChainSchedule chain;            // make_chain_schedule(schedule), rebuilt with it
+    ddpm::ScheduleParams chain_params;    // the parameters `chain` was built for
+    bool chain_built = false;
+    std::shared_ptr<struct ChainViews> chain_views;   // (shared_ptr: complete only in views/) the views' cached images and textures
+    bool probe_open = false;              // the pixel probe window
+    int probe_x = 0, probe_y = 0;         // its pixel, image pixels from the top left
+    int probe_channel = 0;                // 0 R, 1 G, 2 B
+    // --- Views with their own state (created on first use).
+    std::shared_ptr<Toy2dState> toy2d;
+    std::shared_ptr<RibbonState> ribbon;
+    int toy_points = 10000;               // --toy-points: the 2D toy view's preset size at start
+    std::string toy_reverse_at_start;     // --toy-reverse ddpm|ddim: run the reverse process at start
 };
+
+// The chain's interval sums for the current schedule (built on first use after a change).
+const ddpm::ChainSchedule& app_chain(App& app);
+// x_t's uniforms at t of the app's process and seed (the chain's coefficients come from app_chain).
+ddpm::gpu::XtUniforms app_xt_uniforms(App& app, int t);
+ddpm::gpu::XtUniforms app_xt_uniforms(App& app, int t, ddpm::Process process);
+// Queues an image for the x_t shader at this point of the current window's draw list.
+void queue_view(App& app, const ddpm::gpu::XtUniforms& u, ImVec2 origin, float zoom, ImVec2 clip_min, ImVec2 clip_max);
+// Views of the chain (app/views/).
+void draw_step_view(App& app);
+void draw_process_compare_view(App& app);   // closed form beside chain (app/views/compare_process.cpp)
+void draw_probe_window(App& app);
+// Frees the views' GL textures (before the context goes).
+void release_chain_views(App& app);
 
 // An image with where it came from.
 struct LoadedImage {
@@ -133,7 +181,6 @@ std::vector<const char*> sample_image_names();
 // An image, a sample name or a session (.ddpmviz, .manifest.json), as Open, a drop or Recent gives it.
 bool open_path(App& app, const std::string& path);
 // "linear 1e-4..0.02 T=1000": the schedule in the status line and the pins' legend (not translated).
-std::string schedule_label(const ddpm::ScheduleParams& p);
 // Builds the schedule from app.edit when it changed: valid -> params/schedule, else schedule_error.
 void apply_schedule_edits(App& app);
 // Keyboard: Left/Right (Shift: 10), Home/End, Space; not while typing or while a popup is open.
@@ -149,6 +196,19 @@ void set_user_scale(App& app, float scale);
 // View > Language: switches tr() now, rebuilds the fonts for its glyphs, remembers the choice.
 void set_app_language(App& app, const std::string& code);
 void save_app_settings(App& app);
+// Reads a diffusers scheduler_config.json into the schedule widgets; errors go to the status line.
+bool open_scheduler_config(App& app, const std::string& path);
+// The Schedule section (app/views/schedule_controls.cpp).
+void draw_schedule_controls_view(App& app);
+// The T field: applied on Enter or focus loss, the -/+ buttons at once (app/panels.cpp).
+void draw_T_field(App& app);
+
+// The Compare schedules window (app/views/compare.cpp).
+void draw_compare_view(App& app);
+// The t that pane schedule s shows while A shows app.t, by app.compare.sync.
+int compare_t(const App& app, const ddpm::Schedule& s);
+// Queues x_t with these uniforms for the shader at this point of the current window's draw list.
+void draw_view(App& app, const ddpm::gpu::XtUniforms& u, ImVec2 origin, float zoom, ImVec2 clip_min, ImVec2 clip_max);
 
 // Panels.
 void draw_menu_bar(App& app);
@@ -156,5 +216,8 @@ void draw_controls(App& app);
 void draw_image_view(App& app);
 void draw_plots(App& app);
 void draw_status_line(App& app);
+// app/views: the 2D toy data view and the 1D density ribbon, in the Image panel.
+void draw_toy2d_view(App& app);
+void draw_ribbon_view(App& app);
 // The whole frame: panels, then the once-per-frame updates.
 void draw_frame(App& app);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -14,6 +15,11 @@
 #include "cli.h"
 #include "ddpm/export.h"
 #include "ddpm/image.h"
+#include "ddpm/noise.h"
+#include "ddpm/png.h"
+#include "ddpm/probe.h"
+#include "ddpm/rng.h"
+#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -36,8 +42,10 @@ ddpm::Result<ddpm::ExportKind> kind_for_out(const std::string& out, std::size_t 
     if (ext == ".mp4") return ExportKind::Mp4;
     if (ext == ".csv") return ExportKind::ScheduleCsv;
     if (ext == ".json") return ExportKind::ScheduleJson;
+    if (ext == ".npy") return ExportKind::Npy;
     return ddpm::Error{"--out " + out +
-                       ": use a folder ending in / (PNG sequence), FILE.png, FILE.gif, FILE.mp4, FILE.csv or FILE.json"};
+                       ": use a folder ending in / (PNG sequence), FILE.png, FILE.gif, FILE.mp4, FILE.npy, FILE.csv or "
+                       "FILE.json"};
 }
 
 // "37/200 frames, about 4 s left" on one updating line; only called when stderr is a terminal.
@@ -54,29 +62,156 @@ struct TerminalProgress {
     }
 };
 
+// --compare: one filmstrip row per schedule (same x0, seed and t list), each row titled with its schedule.
+template <class Flags, class Usage>
+int run_compare(const Flags& f, const std::vector<int>& ts, const Usage& usage) {
+    if (ts.empty()) return usage("--compare needs --t: a list (0,250,500) or a range START:STOP:STEP"), kExitUsage;
+    if (lower_extension(f.out) != ".png") return usage("--compare writes a PNG: give --out FILE.png"), kExitUsage;
+    std::vector<ddpm::Schedule> schedules;
+    std::string rest = f.compare;
+    for (std::size_t start = 0; start <= rest.size();) {
+        std::size_t end = rest.find(';', start);
+        if (end == std::string::npos) end = rest.size();
+        std::string spec = rest.substr(start, end - start);
+        start = end + 1;
+        while (!spec.empty() && spec.front() == ' ') spec.erase(spec.begin());
+        while (!spec.empty() && spec.back() == ' ') spec.pop_back();
+        if (spec.empty()) continue;
+        if (spec.front() != '-') spec = "--schedule " + spec;
+        auto p = parse_schedule_spec(spec);
+        if (!p) return usage("--compare \"" + spec + "\": " + p.error()), kExitUsage;
+        for (int t : ts)
+            if (t > p->T) return usage("--compare: t = " + std::to_string(t) + " is above T = " + std::to_string(p->T) + " of " + ddpm::schedule_label(*p)), kExitUsage;
+        schedules.push_back(*ddpm::make_schedule(*p));
+    }
+    if (schedules.empty()) return usage("--compare needs at least one schedule"), kExitUsage;
+    if (schedules.size() > 8) return usage("--compare takes at most 8 schedules"), kExitUsage;
+    auto loaded = load_image_argument(f.image.empty() ? "chelsea" : f.image);   // no IMAGE: the default sample
+    if (!loaded) return fail(kExitFailure, loaded.error());
+    ddpm::Image img = f.max_side > 0 ? ddpm::downsize(loaded->image, f.max_side) : std::move(loaded->image);
+    ddpm::FilmstripOptions o;
+    o.columns = f.columns, o.gap = f.gap, o.labels = f.labels != "none";
+    o.extra = f.labels == "alpha_bar" ? ddpm::FilmstripLabel::AlphaBar : f.labels == "snr" ? ddpm::FilmstripLabel::Snr : ddpm::FilmstripLabel::None;
+    std::vector<ddpm::Rgb8> rows;
+    const int scale = img.width >= 256 ? 2 : 1;
+    const int title_h = ddpm::text_height(scale) + 8;
+    int width = 0, height = 0;
+    for (const auto& s : schedules) {
+        std::vector<ddpm::Rgb8> tiles;
+        for (int t : ts) tiles.push_back(ddpm::to_rgb8(ddpm::q_sample(img, s, t, f.seed)));
+        rows.push_back(ddpm::render_filmstrip(tiles, ts, s, o));
+        width = std::max(width, rows.back().width);
+        height += rows.back().height + title_h;
+    }
+    ddpm::Rgb8 sheet{width, height, std::vector<uint8_t>(std::size_t(width) * height * 3, 255)};
+    static constexpr uint8_t kInk[3] = {0, 0, 0};
+    int y = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        std::string label = ddpm::schedule_label(schedules[i].params);
+        if (ddpm::schedule_info(schedules[i].params.kind).family != ddpm::ScheduleFamily::VP)
+            label += "  (VP-scaled: x_t / sqrt(signal^2 + noise^2))";
+        ddpm::draw_text(sheet, f.gap, y + 6, label, scale, kInk);
+        y += title_h;
+        for (int r = 0; r < rows[i].height; ++r)
+            std::copy_n(rows[i].pixels.data() + std::size_t(r) * rows[i].width * 3, std::size_t(rows[i].width) * 3,
+                        sheet.pixels.data() + (std::size_t(y + r) * width) * 3);
+        y += rows[i].height;
+    }
+    auto status = ddpm::write_file_atomic(f.out, ddpm::encode_png(sheet), f.force);
+    if (!status) return fail(kExitFailure, status.error);
+    return 0;
+}
+
+// --probe X,Y: one pixel over t as CSV or as a plot, with a manifest beside it. Returns the exit code.
+template <class Flags>
+int run_probe(const Flags& f, const ddpm::Schedule& s, const std::vector<int>& ts) {
+    int x = -1, y = -1;
+    const std::string& p = f.probe;
+    const std::size_t comma = p.find(',');
+    const auto number = [](std::string_view v, int& out) {
+        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+        return !v.empty() && ec == std::errc() && end == v.data() + v.size();
+    };
+    if (comma == std::string::npos || !number(std::string_view(p).substr(0, comma), x) ||
+        !number(std::string_view(p).substr(comma + 1), y))
+        return fail(kExitUsage, "--probe " + p + ": give the pixel as X,Y (image pixels from the top left), e.g. 200,150");
+    const std::string ext = lower_extension(f.out);
+    if (ext != ".csv" && ext != ".png") return fail(kExitUsage, "--probe writes FILE.csv (the table) or FILE.png (the plot)");
+    if (ts.empty()) return fail(kExitUsage, "--probe needs --t: a list (0,10,100) or a range (0:1000:5)");
+    auto loaded = load_image_argument(f.image.empty() ? "chelsea" : f.image);   // no IMAGE: the default sample
+    if (!loaded) return fail(kExitFailure, loaded.error());
+    auto* x0 = &loaded->image;
+    auto* bytes = &loaded->bytes;
+    if (f.max_side > 0 && std::max(x0->width, x0->height) > f.max_side) *x0 = ddpm::downsize(*x0, f.max_side);
+    auto rows = ddpm::probe_pixel(*x0, s, x, y, ts, f.seed);
+    if (!rows) return fail(kExitUsage, "--probe " + p + ": " + rows.error());
+    std::vector<uint8_t> out;
+    if (ext == ".csv") {
+        const std::string text = ddpm::probe_csv(*rows);
+        out.assign(text.begin(), text.end());
+    } else {
+        std::vector<uint32_t> others;
+        for (uint32_t k = 1; k <= 4; ++k) others.push_back(f.seed + k);
+        out = ddpm::encode_png(ddpm::render_probe_plot(*x0, s, x, y, ts, f.seed, others));
+    }
+    nlohmann::ordered_json m;
+    m["ddpm_viz_version"] = DDPM_VERSION;
+    m["noise_generator"] = {{"name", "philox4x32-10"}, {"version", ddpm::rng::kVersion}};
+    m["kind"] = ext == ".csv" ? "probe-csv" : "probe-plot";
+    m["files"] = {fs::path(f.out).filename().string(), fs::path(f.out).filename().string() + ".manifest.json"};
+    const auto& sp = s.params;
+    m["schedule"] = nlohmann::ordered_json::parse(ddpm::schedule_params_json(sp));
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(ddpm::fnv1a64(bytes->data(), bytes->size())));
+    m["input"] = {{"path", loaded->source}, {"fnv1a64", hash}, {"width", x0->width}, {"height", x0->height}};
+    m["max_side"] = f.max_side;
+    m["seed"] = f.seed;
+    m["probe"] = {x, y};
+    m["t"] = ts;
+    const std::string manifest = m.dump(2) + "\n";
+    const std::string manifest_path = f.out + ".manifest.json";
+    std::error_code ec;
+    if (!f.force)
+        for (const auto& target : {f.out, manifest_path})
+            if (fs::exists(target, ec)) return fail(kExitFailure, target + " already exists; pass --force to replace it");
+    if (auto st = ddpm::write_file_atomic(f.out, out, f.force); !st) return fail(kExitFailure, st.error);
+    if (auto st = ddpm::write_file_atomic(manifest_path, std::vector<uint8_t>(manifest.begin(), manifest.end()), f.force); !st) {
+        std::filesystem::remove(f.out, ec);
+        return fail(kExitFailure, st.error);
+    }
+    return 0;
+}
+
 }  // namespace
 
 void add_export_command(CLI::App& app, int& exit_code) {
     struct Flags {
         ScheduleFlags schedule;
-        std::string image, out, t, name, view = "xt", labels = "t", curves = "alpha_bar,sqrt_alpha_bar,sqrt_one_minus_alpha_bar";
+        std::string image, out, t, name, view = "xt", process = "closed", probe, labels = "t", curves = "alpha_bar,sqrt_alpha_bar,sqrt_one_minus_alpha_bar";
         uint32_t seed = 0;
-        bool force = false, plot = false;
-        int max_side = 0, columns = 0, gap = 8, fps = 10, loop = 0;
+        bool force = false, plot = false, log_y = false;
+        int max_side = 0, columns = 0, gap = 8, fps = 10, loop = 0, width = 960, height = 540;
         double hold_first = 0, hold_last = 0;
         CLI::Option* labels_opt = nullptr;
+        std::string title, compare;
+        std::vector<std::string> pins;
     };
     auto f = std::make_shared<Flags>();
     CLI::App* cmd = app.add_subcommand(
         "export",
-        "Write x_t of IMAGE (computed on the CPU) as a frame, sequence, filmstrip, GIF or MP4, or the schedule\n"
-        "as a table or plot");
+        "Write x_t of IMAGE (computed on the CPU) as a frame, sequence, filmstrip, GIF, MP4 or .npy, or the\n"
+        "schedule as a table or plot");
     // The long story goes below the options, so the top-level --help lists the command in one line.
     cmd->footer(
         "The kind follows --out:\n"
+        "  (--view step: x_{t-1} | sqrt(beta_t) eps_t | x_t of the chain; --view strip: the chain strip of several t)\n"
+        "  --probe X,Y   FILE.csv: t,x0_r,x0_g,x0_b,closed_r,closed_g,closed_b,chain_r,chain_g,chain_b,mean_r,mean_g,mean_b,sd\n"
+        "                FILE.png: that pixel over t, chain and closed-form paths, mean and +-2 sd band\n"
         "  DIR/          one PNG per t: DIR/NAME_t0000.png (zero-padded to the digits of T)\n"
         "  FILE.png      one t: the frame at full resolution; several: a filmstrip (--plot: the schedule plot)\n"
         "  FILE.gif      an animation (giflib)        FILE.mp4   an H.264 video (needs the ffmpeg command)\n"
+        "  FILE.npy      x_t as float32, unclamped, x0 = pixel / 127.5 - 1: shape (H, W, 3), or (N, H, W, 3)\n"
+        "                for N timesteps in the order given (numpy.load reads it)\n"
         "  FILE.csv|json the schedule table, as `ddpm-viz schedule` prints it\n"
         "Each export also writes FILE.manifest.json (DIR/NAME.manifest.json) with what reproduces it.\n"
         "Files appear only when the whole export succeeded; existing files are kept unless --force.\n"
@@ -84,26 +219,39 @@ void add_export_command(CLI::App& app, int& exit_code) {
         "Examples:\n"
         "  ddpm-viz export chelsea --t 500 --seed 1 --out x500.png\n"
         "  ddpm-viz export --t 300 --view equation --out equation.png\n"
+        "  ddpm-viz export chelsea --t 500 --view step --out step.png\n"
+        "  ddpm-viz export chelsea --t 0:1000:50 --process chain --out chain.gif\n"
+        "  ddpm-viz export chelsea --t 0,1,2,3,10,100,1000 --view strip --max-side 96 --out strip.png\n"
+        "  ddpm-viz export chelsea --probe 200,150 --t 0:1000:5 --out probe.csv\n"
         "  ddpm-viz export astronaut --t 0:1000:25 --out frames/\n"
         "  ddpm-viz export coffee --t 0,50,100,250,500,1000 --labels alpha_bar --out strip.png\n"
         "  ddpm-viz export chelsea --t 0:1000:10 --max-side 256 --fps 20 --out noise.gif\n"
         "  ddpm-viz export chelsea --t 0:1000:10 --labels t,alpha_bar --hold-first 1 --hold-last 2 --out slides.gif\n"
         "  ddpm-viz export chelsea --t 0:1000:5 --schedule cosine --out noise.mp4\n"
+        "  ddpm-viz export chelsea --t 0,250,500 --out xt.npy\n"
         "  ddpm-viz export --schedule cosine --out cosine.csv\n"
-        "  ddpm-viz export --plot --curves alpha_bar,snr --t 300 --out alpha_bar.png");
+        "  ddpm-viz export chelsea --t 0,100,250,500,750 --compare \"cosine;linear;flow --shift 3\" --max-side 128 --out compare.png\n"
+        "  ddpm-viz export --plot --curves alpha_bar,sqrt_one_minus_alpha_bar --pin \"--schedule cosine\" --t 300 --out alpha_bar.png\n"
+        "  ddpm-viz export --plot --curves snr --log-y --pin \"--schedule cosine\" --pin \"--schedule flow\" --out snr.png");
     cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF) or embedded sample chelsea|astronaut|coffee (default: chelsea)")
         ->type_name("IMAGE");
     f->schedule.add_to(*cmd);
     cmd->add_option("--t", f->t, "Timesteps: a number (500), a list (0,10,100,1000) or START:STOP:STEP (0:1000:25, inclusive)")
         ->type_name("T|LIST|RANGE");
     add_seed_option(*cmd, f->seed);
-    cmd->add_option("--out", f->out, "Output: DIR/, FILE.png, FILE.gif, FILE.mp4, FILE.csv or FILE.json")
+    cmd->add_option("--out", f->out, "Output: DIR/, FILE.png, FILE.gif, FILE.mp4, FILE.npy, FILE.csv or FILE.json")
         ->type_name("PATH");
     cmd->add_flag("--force", f->force, "Replace existing files");
     cmd->add_option("--max-side", f->max_side, "Downsize the input so its longer side is at most N pixels (0: full size)")
         ->check(CLI::NonNegativeNumber)->type_name("N");
     cmd->add_option("--view", f->view, "Single frame: xt (x_t alone) or equation (x0 + eps = x_t with their weights)")
-        ->check(CLI::IsMember({"xt", "equation"}))->capture_default_str();
+        ->check(CLI::IsMember({"xt", "equation", "step", "strip"}))->capture_default_str();
+    cmd->add_option("--process", f->process,
+                    "closed: every frame a sample of q(x_t | x0) with one eps; chain: one sample path of the Markov chain")
+        ->check(CLI::IsMember({"closed", "chain"}))->capture_default_str();
+    cmd->add_option("--probe", f->probe,
+                    "X,Y: one pixel's values over --t (image pixels from the top left) as FILE.csv, or FILE.png for the plot")
+        ->type_name("X,Y")->group("Probe");
     cmd->add_option("--name", f->name, "Sequence file prefix (default: the input's file name without extension)")
         ->type_name("NAME")
         ->group("Sequence");
@@ -127,6 +275,18 @@ void add_export_command(CLI::App& app, int& exit_code) {
         ->group("Plot");
     cmd->add_option("--curves", f->curves, "Plot curves, schedule column names separated by commas")
         ->type_name("LIST")->capture_default_str()->group("Plot");
+    cmd->add_option("--compare", f->compare,
+                    "Filmstrip with one row per schedule, same image, seed and t: schedules separated by ';', each a kind "
+                    "and its flags, e.g. \"cosine;linear;flow --shift 3\"")
+        ->type_name("LIST")->group("Filmstrip");
+    cmd->add_option("--width", f->width, "Plot width in pixels, 200 to 8192")->capture_default_str()->group("Plot");
+    cmd->add_option("--height", f->height, "Plot height in pixels, 150 to 8192")->capture_default_str()->group("Plot");
+    cmd->add_flag("--log-y", f->log_y, "Plot: log10 y axis (positive values)")->group("Plot");
+    cmd->add_option("--title", f->title, "Plot title (default: the schedule names)")->group("Plot");
+    cmd->add_option("--pin", f->pins,
+                    "Plot: another schedule on the same axes, as schedule flags in quotes, e.g. --pin \"--schedule cosine\" "
+                    "(repeatable, up to 4; each gets its own dash)")
+        ->type_name("FLAGS")->group("Plot");
 
     cmd->callback([f, &exit_code] {
         const auto usage = [&](const std::string& m) { exit_code = fail(kExitUsage, m); };
@@ -143,6 +303,8 @@ void add_export_command(CLI::App& app, int& exit_code) {
             if (!parsed) return usage("--t " + f->t + ": " + parsed.error());
             ts = std::move(*parsed);
         }
+        if (!f->probe.empty()) return void(exit_code = run_probe(*f, *schedule, ts));
+        if (!f->compare.empty()) return void(exit_code = run_compare(*f, ts, usage));
         auto kind = kind_for_out(f->out, ts.size(), f->plot);
         if (!kind) return usage(kind.error());
 
@@ -155,8 +317,13 @@ void add_export_command(CLI::App& app, int& exit_code) {
         r.overwrite = f->force;
         r.ts = ts;
         r.view = f->view;
+        r.process = *ddpm::parse_process(f->process);
         if (r.view == "equation" && r.kind != ddpm::ExportKind::Frame)
             return usage("--view equation is for a single frame: FILE.png with one t");
+        if (r.view == "step" && (r.kind != ddpm::ExportKind::Frame || ts[0] < 1))
+            return usage("--view step is for a single frame at t >= 1: FILE.png with one t");
+        if (r.view == "strip" && r.kind != ddpm::ExportKind::Filmstrip)
+            return usage("--view strip needs several timesteps and FILE.png");
         if (ddpm::export_needs_image(r.kind)) {
             if (ts.empty())
                 return usage("--t is required: a number (500), a list (0,250,500) or a range START:STOP:STEP (0:1000:25)");
@@ -177,6 +344,13 @@ void add_export_command(CLI::App& app, int& exit_code) {
                 if (!ddpm::schedule_column(name))
                     return usage("--curves: '" + name + "' is not a schedule column (see ddpm-viz schedule)");
             if (r.plot.curves.empty()) return usage("--curves needs at least one column name");
+            r.plot.width = f->width, r.plot.height = f->height, r.plot.log_y = f->log_y, r.plot.title = f->title;
+            if (f->pins.size() > 4) return usage("--pin: at most 4 pinned schedules, got " + std::to_string(f->pins.size()));
+            for (const auto& spec : f->pins) {
+                auto pin = parse_schedule_spec(spec);
+                if (!pin) return usage("--pin \"" + spec + "\": " + pin.error());
+                r.plot.pins.push_back(*pin);
+            }
         }
         if (r.kind == ddpm::ExportKind::Gif) {
             if (f->fps < 1 || f->fps > 50) return usage("--fps " + std::to_string(f->fps) + " is outside 1..50 for a GIF");

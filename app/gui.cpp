@@ -235,9 +235,25 @@ int run_gui(const GuiOptions& options) {
     } else {
         app.params = app.edit = options.params;
         app.schedule = std::move(*schedule);
+        app.sampling = options.sampling;
+        for (const auto& p : options.pins)
+            if (auto ps = ddpm::make_schedule(p); ps && int(app.pinned.size()) < kMaxPinned)
+                app.pinned.push_back({ddpm::schedule_label(p), p, std::move(*ps)});
+        app.compare.open = options.compare;
+        if (app.sampling.steps > 0)
+            if (auto ts = ddpm::sampling_timesteps(app.schedule.T(), app.sampling)) app.sampling_ts = *ts;
         app.t = options.t.value_or(default_t(app.schedule));
         app.seed = options.seed;
         app.view = options.view;
+        for (const auto& w : options.show) {
+            app.distribution.open |= w == "distribution";
+            app.reparam.open |= w == "reparam";
+            app.show_how_it_works |= w == "how-it-works";
+        }
+        app.process = *ddpm::parse_process(options.process);
+        if (options.probe) app.probe_open = true, app.probe_x = options.probe->first, app.probe_y = options.probe->second;
+        app.toy_points = options.toy_points;
+        app.toy_reverse_at_start = options.toy_reverse;
         if (!load_start_image(app, options)) {
             // Keep the window useful: the cat, with the reason in the status line.
             const std::string why = app.status;
@@ -308,8 +324,8 @@ int run_gui(const GuiOptions& options) {
             glFinish();
             frame_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - frame_start).count());
             if (int(frame_ms.size()) == options.benchmark_frames) {
-                std::printf("%d frames, %dx%d image, %dx%d window: median %.2f ms, 95th percentile %.2f ms\n",
-                            options.benchmark_frames, app.renderer.width(), app.renderer.height(), width, height,
+                std::printf("%d frames, %s, %dx%d image, %dx%d window: median %.2f ms, 95th percentile %.2f ms\n",
+                            options.benchmark_frames, ddpm::process_name(app.process), app.renderer.width(), app.renderer.height(), width, height,
                             percentile(frame_ms, 0.5), percentile(frame_ms, 0.95));
                 glfwSetWindowShouldClose(window, GLFW_TRUE);
             }
@@ -317,6 +333,7 @@ int run_gui(const GuiOptions& options) {
         ++frame;
     }
 
+    release_chain_views(app);
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
@@ -344,7 +361,9 @@ int run_render(const GuiOptions& options) {
         if (ddpm::Status s = renderer.upload(loaded->image, &note); !s) return fail(kExitFailure, s.error);
         if (!note.empty()) std::fprintf(stderr, "ddpm-viz: %s\n", note.c_str());
         ddpm::gpu::RenderTarget target;
-        renderer.render_xt(target, ddpm::gpu::xt_uniforms(*schedule, t, options.seed));
+        const bool chain = options.process == "chain";
+        renderer.render_xt(target, chain ? ddpm::gpu::chain_xt_uniforms(ddpm::make_chain_schedule(*schedule), t, options.seed)
+                                         : ddpm::gpu::xt_uniforms(*schedule, t, options.seed));
         rgb = ddpm::gpu::read_back(target);
     }
     if (ddpm::Status s = ddpm::write_png(options.render, rgb, true); !s) return fail(kExitFailure, s.error);

@@ -21,6 +21,7 @@ const std::vector<ExportChoice>& export_choices() {
         {ExportKind::Filmstrip, N_("Filmstrip with labels (PNG)")},
         {ExportKind::Gif, N_("Animation (GIF)")},
         {ExportKind::Mp4, N_("Video (MP4, needs ffmpeg)")},
+        {ExportKind::Npy, N_("x_t as floats (NumPy .npy)")},
         {ExportKind::Plot, N_("Schedule plot (PNG)")},
         {ExportKind::Plot, N_("log SNR plot (PNG)"), true},
         {ExportKind::ScheduleCsv, N_("Schedule table (CSV)")},
@@ -45,7 +46,8 @@ std::string image_stem(const App& app) {
 }
 
 bool uses_t_list(ExportKind k) {
-    return k == ExportKind::Sequence || k == ExportKind::Filmstrip || k == ExportKind::Gif || k == ExportKind::Mp4;
+    return k == ExportKind::Sequence || k == ExportKind::Filmstrip || k == ExportKind::Gif || k == ExportKind::Mp4 ||
+           k == ExportKind::Npy;
 }
 
 }  // namespace
@@ -74,6 +76,7 @@ std::string default_export_out(const App& app, const ExportSettings& s) {
     case ExportKind::Filmstrip: return stem + "_filmstrip.png";
     case ExportKind::Gif: return stem + "_noising.gif";
     case ExportKind::Mp4: return stem + "_noising.mp4";
+    case ExportKind::Npy: return stem + "_xt.npy";
     case ExportKind::Plot: return c.log_snr_plot ? "log_snr_plot.png" : "schedule_plot.png";
     case ExportKind::ScheduleCsv: return std::string("schedule_") + ddpm::schedule_name(app.params.kind) + ".csv";
     case ExportKind::ScheduleJson: return std::string("schedule_") + ddpm::schedule_name(app.params.kind) + ".json";

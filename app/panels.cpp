@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <csignal>
 #include <fcntl.h>
 #include <random>
@@ -22,6 +23,8 @@
 #include "ddpm/format.h"
 #include "i18n.h"
 #include "ddpm/rng.h"
+#include "distribution_view.h"
+#include "i18n.h"
 #include "panel_export.h"
 #include "plot.h"
 
@@ -45,6 +48,8 @@ void view_callback(const ImDrawList*, const ImDrawCmd* cmd) {
     d.app->renderer.draw_view(d.uniforms, v);
 }
 
+}  // namespace
+
 // Queues the image for the x_t shader at this point of the window's draw list.
 void draw_view(App& app, const ddpm::gpu::XtUniforms& u, ImVec2 origin, float zoom, ImVec2 clip_min, ImVec2 clip_max) {
     if (app.view_draw_count == int(app.view_draws.size()) || app.renderer.width() == 0) return;
@@ -54,6 +59,8 @@ void draw_view(App& app, const ddpm::gpu::XtUniforms& u, ImVec2 origin, float zo
     draw->AddCallback(view_callback, &d);
     draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
 }
+
+namespace {
 
 bool has_zenity() {
     const char* path = std::getenv("PATH");
@@ -110,17 +117,9 @@ void start_open(App& app) {
     }).detach();
 }
 
-}  // namespace
+using ddpm::schedule_label;
 
-std::string schedule_label(const ddpm::ScheduleParams& p) {
-    // Names and numbers only (not translated): the same text in every language, shortest round trip.
-    std::string text = p.kind == ddpm::ScheduleKind::Cosine
-                           ? "cosine s=" + ddpm::shortest(p.cosine_s)
-                           : std::string(ddpm::schedule_name(p.kind)) + " " + ddpm::shortest(p.beta_start) + ".." +
-                                 ddpm::shortest(p.beta_end);
-    text += " T=" + std::to_string(p.T);
-    return text + (p.zero_terminal_snr ? " zero-SNR" : "");
-}
+}  // namespace
 
 namespace {
 
@@ -159,10 +158,12 @@ Layout layout(const App& app) {
     return {top, bottom, sidebar, std::floor((bottom - top) * 0.6f), display.x};
 }
 
-// "x_t = 0.724 * x0 + 0.690 * eps": the equation with this t's weights, above both views.
+// "x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) eps = 0.724 x0 + 0.690 eps": the symbols with this
+// t's numbers, above both views.
 std::string live_equation(const ddpm::gpu::XtUniforms& u) {
-    char text[64];
-    std::snprintf(text, sizeof text, "x_t = %.3f * x0 + %.3f * eps", u.sqrt_alpha_bar, u.sqrt_one_minus_alpha_bar);
+    char text[160];
+    std::snprintf(text, sizeof text, tr("x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) eps = %.3f x0 + %.3f eps"),
+                  u.sqrt_alpha_bar, u.sqrt_one_minus_alpha_bar);
     return text;
 }
 
@@ -185,18 +186,6 @@ void text_ellipsized(const std::string& text) {
     }
     ImGui::TextUnformatted(shown.c_str());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
-}
-
-void help_marker(const char* text) {
-    ImGui::SameLine();
-    ImGui::TextDisabled("(?)");
-    if (ImGui::IsItemHovered()) {
-        ImGui::BeginTooltip();
-        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
-        ImGui::TextUnformatted(text);
-        ImGui::PopTextWrapPos();
-        ImGui::EndTooltip();
-    }
 }
 
 void draw_image_controls(App& app) {
@@ -232,6 +221,8 @@ void draw_t_slider(App& app, const char* id) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Drag to set t; hold Shift to snap to round values"));
 }
 
+}  // namespace
+
 // T applies on Enter or when the field loses focus, not on every keystroke (typing 1000 after
 // T = 10 would pass through T = 1 and move t); the -/+ buttons apply at once.
 void draw_T_field(App& app) {
@@ -246,6 +237,8 @@ void draw_T_field(App& app) {
         app.T_field_active = false;
     }
 }
+
+namespace {
 
 void draw_timestep_controls(App& app) {
     const int T = app.schedule.T();
@@ -278,88 +271,63 @@ void draw_timestep_controls(App& app) {
     ImGui::InputScalar("##seed", ImGuiDataType_U32, &app.seed);
     ImGui::SameLine();
     if (ImGui::Button(tr("New seed"))) app.seed = std::random_device{}();
-}
-
-void draw_schedule_controls(App& app) {
-    struct Preset {
-        const char* label;
-        const char* tip;
-        ddpm::ScheduleParams params;
-    };
-    ddpm::ScheduleParams sd = ddpm::default_params(ddpm::ScheduleKind::ScaledLinear);
-    sd.beta_start = 0.00085, sd.beta_end = 0.012;
-    ddpm::ScheduleParams sd_zero = sd;
-    sd_zero.zero_terminal_snr = true;
-    const Preset presets[] = {
-        {"DDPM", tr("Ho et al. 2020: linear 1e-4..0.02, T = 1000"), ddpm::ScheduleParams{}},
-        {"iDDPM", tr("Nichol & Dhariwal 2021: cosine, s = 0.008"), ddpm::default_params(ddpm::ScheduleKind::Cosine)},
-        {"SD", tr("Stable Diffusion: scaled-linear 0.00085..0.012, T = 1000"), sd},
-        {"SD zero-SNR", tr("Stable Diffusion rescaled to zero terminal SNR (Lin et al. 2023)"), sd_zero},
-    };
-    for (const auto& p : presets) {
-        if (&p != presets) ImGui::SameLine();
-        if (ImGui::Button(p.label)) app.edit = p.params;
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", p.tip);
-    }
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(tr("process"));
     ImGui::SameLine();
-    if (ImGui::Button(tr("Reset"))) app.edit = ddpm::ScheduleParams{};
-
-    const float width = ImGui::GetFontSize() * 11;
-    ImGui::SetNextItemWidth(width);
-    if (ImGui::BeginCombo(titled(tr("schedule"), "schedule").c_str(), ddpm::schedule_name(app.edit.kind))) {
-        for (const auto& k : ddpm::kScheduleKinds)
-            if (ImGui::Selectable(k.name, k.kind == app.edit.kind) && k.kind != app.edit.kind) {
-                ddpm::ScheduleParams p = ddpm::default_params(k.kind);
-                p.T = app.edit.T;
-                p.zero_terminal_snr = app.edit.zero_terminal_snr;
-                app.edit = p;
-            }
-        ImGui::EndCombo();
-    }
-    const auto log_slider = ImGuiSliderFlags_Logarithmic;
-    if (app.edit.kind == ddpm::ScheduleKind::Cosine) {
-        const double s_min = 1e-4, s_max = 0.5, b_min = 0.5, b_max = 0.9999;
-        ImGui::SetNextItemWidth(width);
-        ImGui::SliderScalar("cosine_s", ImGuiDataType_Double, &app.edit.cosine_s, &s_min, &s_max, "%.4g", log_slider);
-        ImGui::SetNextItemWidth(width);
-        ImGui::SliderScalar("max_beta", ImGuiDataType_Double, &app.edit.max_beta, &b_min, &b_max, "%.4g");
-    } else {
-        const double lo = 1e-6, hi = 0.999;
-        ImGui::SetNextItemWidth(width);
-        ImGui::SliderScalar("beta_start", ImGuiDataType_Double, &app.edit.beta_start, &lo, &hi, "%.5g", log_slider);
-        ImGui::SetNextItemWidth(width);
-        ImGui::SliderScalar("beta_end", ImGuiDataType_Double, &app.edit.beta_end, &lo, &hi, "%.5g", log_slider);
-    }
-    ImGui::SetNextItemWidth(width);
-    draw_T_field(app);
-    ImGui::Checkbox(titled(tr("zero terminal SNR"), "zero terminal SNR").c_str(), &app.edit.zero_terminal_snr);
-    help_marker(tr("Rescales the schedule so that alpha_bar_T = 0: the last step is pure noise (Lin et al. 2023)."));
-    if (!app.schedule_error.empty()) {
-        ImGui::PushTextWrapPos(0);
-        ImGui::TextColored(ImVec4(1, 0.4f, 0.35f, 1), "%s", app.schedule_error.c_str());
-        ImGui::TextDisabled(tr("Still showing: %s"), schedule_label(app.params).c_str());
-        ImGui::PopTextWrapPos();
-    }
+    if (ImGui::RadioButton(tr("closed form"), app.process == ddpm::Process::Closed)) app.process = ddpm::Process::Closed;
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", tr("x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) eps with one eps for every t:\n"
+                                   "each frame is a sample of q(x_t | x0), but the frames share their noise"));
+    ImGui::SameLine();
+    if (ImGui::RadioButton(tr("Markov chain"), app.process == ddpm::Process::Chain)) app.process = ddpm::Process::Chain;
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", tr("One sample path x_0, x_1, ..., x_T of q(x_t | x_{t-1}) = N(sqrt(1 - beta_t) x_{t-1}, beta_t I),\n"
+                                   "fresh noise at every step (computed by random access in O(log T) per pixel)"));
 }
+
+void draw_schedule_controls(App& app) { draw_schedule_controls_view(app); }
 
 void draw_numbers(App& app) {
     const auto& s = app.schedule;
     const std::size_t t = std::size_t(app.t);
+    const auto& kl = kl_prior_of(app);
     if (!ImGui::BeginTable("numbers", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) return;
-    auto row = [](const char* name, const char* format, double v) {
+    // Each value with its formula in a tooltip over the row.
+    auto row = [](const char* name, const char* format, double v, const char* formula) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(name);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", formula);
         ImGui::TableNextColumn();
         ImGui::Text(format, v);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", formula);
     };
-    row("beta_t", "%.6g", s.beta[t]);
-    row("alpha_bar_t", "%.6g", s.alpha_bar[t]);
-    row("sqrt_alpha_bar_t", "%.6g", s.sqrt_alpha_bar[t]);
-    row("sqrt_one_minus_alpha_bar_t", "%.6g", s.sqrt_one_minus_alpha_bar[t]);
-    row(tr("SNR (dB)"), "%.2f", 10 * std::log10(s.snr[t]));
-    row("sigma_t", "%.6g", s.sigma[t]);
+    row("beta_t", "%.6g", s.beta[t], tr("beta_t: the variance of step t's fresh noise, from the schedule"));
+    row("alpha_bar_t", "%.6g", s.alpha_bar[t], tr("alpha_bar_t = prod_{s<=t} (1 - beta_s)"));
+    row("sqrt_alpha_bar_t", "%.6g", s.sqrt_alpha_bar[t], tr("sqrt(alpha_bar_t): the weight of x0 in x_t"));
+    row("sqrt_one_minus_alpha_bar_t", "%.6g", s.sqrt_one_minus_alpha_bar[t],
+        tr("sqrt(1 - alpha_bar_t): the weight of eps in x_t, the standard deviation of q(x_t | x0)"));
+    row(tr("SNR_t"), "%.6g", s.snr[t], tr("SNR_t = alpha_bar_t / (1 - alpha_bar_t), a plain ratio (signal variance over noise variance)"));
+    row(tr("log_snr_t = ln SNR_t"), "%.4f", s.log_snr[t], tr("log_snr_t = ln(alpha_bar_t / (1 - alpha_bar_t)), natural log, as plotted"));
+    row(tr("sigma (VE/EDM noise level)"), "%.6g", s.sigma[t],
+        tr("sigma = sqrt((1 - alpha_bar_t) / alpha_bar_t): the noise level of x_t / sqrt(alpha_bar_t) = x0 + sigma eps "
+           "(variance-exploding form, Karras et al. 2022; the schedule table's `sigma` column). Not Ho et al.'s "
+           "sigma_t, the reverse-process standard deviation."));
+    row(tr("KL to N(0, I) at t"), "%.4g", kl[t],
+        tr("KL(q(x_t | x0) || N(0, I)) per dimension, in nats, mean over pixels and channels:\n"
+           "0.5 (alpha_bar_t x0^2 + (1 - alpha_bar_t) - 1 - ln(1 - alpha_bar_t)); inf at t = 0"));
+    row(tr("KL to N(0, I) at T"), "%.4g", kl.back(),
+        tr("The same at t = T: how far x_T is from the prior N(0, I) that sampling starts from"));
+    if (ddpm::schedule_info(s.params.kind).family != ddpm::ScheduleFamily::VP) {
+        row("signal_t", "%.6g", s.signal[t], tr("signal_t: the weight of x0 in x_t = signal_t x0 + noise_t eps"));
+        row("noise_t", "%.6g", s.noise[t], tr("noise_t: the weight of eps in x_t = signal_t x0 + noise_t eps"));
+    }
     ImGui::EndTable();
+    if (auto warning = ddpm::prior_warning(x0_histogram(app), s)) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored(ImVec4(1, 0.75f, 0.3f, 1), "%s", warning->c_str());
+        ImGui::PopTextWrapPos();
+    }
 }
 
 void draw_open_popup(App& app) {
@@ -434,17 +402,34 @@ void draw_xt_canvas(App& app) {
     }
     if (ImGui::IsItemHovered() || ImGui::IsItemActive()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
     // The numbers behind the pixel under the mouse (three normals, computed only while hovering).
+    // A click without a drag opens the pixel probe on that pixel.
+    if (ImGui::IsItemHovered() && ImGui::IsMouseReleased(ImGuiMouseButton_Left) && app.x0.width == app.renderer.width()) {
+        const ImVec2 drag = ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0);
+        const int px = int(std::floor((io.MousePos.x - origin.x - v.offset.x) / v.zoom));
+        const int py = int(std::floor((io.MousePos.y - origin.y - v.offset.y) / v.zoom));
+        if (std::abs(drag.x) + std::abs(drag.y) < 3 && px >= 0 && py >= 0 && px < app.x0.width && py < app.x0.height)
+            app.probe_open = true, app.probe_x = px, app.probe_y = py;
+    }
     if (ImGui::IsItemHovered() && !ImGui::IsItemActive() && app.x0.width == app.renderer.width()) {
         const int px = int(std::floor((io.MousePos.x - origin.x - v.offset.x) / v.zoom));
         const int py = int(std::floor((io.MousePos.y - origin.y - v.offset.y) / v.zoom));
         if (px >= 0 && py >= 0 && px < app.x0.width && py < app.x0.height) {
-            const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
-            const std::size_t i = (std::size_t(py) * std::size_t(app.x0.width) + std::size_t(px)) * 3;
+            const auto u = app_xt_uniforms(app, app.t);
+            const std::size_t pixel = std::size_t(py) * std::size_t(app.x0.width) + std::size_t(px);
+            const ddpm::rng::Normal4 z = ddpm::rng::normal4(u.key, pixel);
             float x0[3], eps[3], xt[3];
+            // The chain's x_t by random access; its "eps" is the path's standardised noise.
+            const auto chain = app.process == ddpm::Process::Chain
+                                   ? ddpm::chain_pixel_path(app.x0, app_chain(app), px, py, {app.t}, app.seed)[0]
+                                   : std::array<float, 3>{};
             for (int c = 0; c < 3; ++c) {
-                x0[c] = app.x0.data[i + c];
-                eps[c] = ddpm::rng::normal(u.key, i + c);
+                x0[c] = app.x0.data[pixel * 3 + c];
+                eps[c] = z.v[c];
                 xt[c] = u.sqrt_alpha_bar * x0[c] + u.sqrt_one_minus_alpha_bar * eps[c];
+                if (app.process == ddpm::Process::Chain) {
+                    xt[c] = chain[std::size_t(c)];
+                    eps[c] = app.t == 0 ? 0.0f : (xt[c] - u.sqrt_alpha_bar * x0[c]) / u.sqrt_one_minus_alpha_bar;
+                }
             }
             ImGui::BeginTooltip();
             ImGui::Text(tr("pixel (%d, %d)"), px, py);
@@ -470,7 +455,7 @@ void draw_xt_canvas(App& app) {
     }
     // Compute x_t for whichever is fewer: the image's pixels (once per t, then shown as a texture)
     // or the screen pixels the image covers (every frame, view_frag.glsl's nearest neighbour).
-    const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
+    const auto u = app_xt_uniforms(app, app.t);
     const ImVec2 p0(origin.x + v.offset.x, origin.y + v.offset.y), end(origin.x + avail.x, origin.y + avail.y);
     const ImVec2 p1(p0.x + image.x * v.zoom, p0.y + image.y * v.zoom);
     const ImVec2 fb = io.DisplayFramebufferScale;
@@ -493,29 +478,47 @@ void draw_xt_canvas(App& app) {
     draw->PopClipRect();
 }
 
+// "+" and "=" drawn as strokes, as large as the gap between the images allows (the font's are tiny).
+void draw_operator(ImDrawList* draw, ImVec2 centre, float half, bool plus) {
+    const ImU32 color = IM_COL32(235, 235, 235, 255);
+    const float thick = std::max(2.0f, half * 0.28f);
+    if (plus) {
+        draw->AddLine(ImVec2(centre.x - half, centre.y), ImVec2(centre.x + half, centre.y), color, thick);
+        draw->AddLine(ImVec2(centre.x, centre.y - half), ImVec2(centre.x, centre.y + half), color, thick);
+    } else {
+        for (const float dy : {-half * 0.45f, half * 0.45f})
+            draw->AddLine(ImVec2(centre.x - half, centre.y + dy), ImVec2(centre.x + half, centre.y + dy), color, thick);
+    }
+}
+
 void draw_equation(App& app) {
-    const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
-    ImGui::TextUnformatted(live_equation(u).c_str());
+    const auto u = app_xt_uniforms(app, app.t);
+    ImGui::Text(tr("t = %d:  %s"), app.t, live_equation(u).c_str());
     ImGui::Spacing();
     if (app.renderer.width() == 0) return;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float op = ImGui::CalcTextSize(" = ").x + ImGui::GetStyle().ItemSpacing.x * 2;
+    const float op = ImGui::GetFontSize() * 2.5f;
     const float line = ImGui::GetTextLineHeightWithSpacing();
     const float aspect = float(app.renderer.height()) / float(app.renderer.width());
-    const float w = std::max(8.0f, std::min((avail.x - 2 * op) / 3, (avail.y - line) / aspect));
+    const float w = std::max(8.0f, std::min((avail.x - 2 * op - 4 * ImGui::GetStyle().ItemSpacing.x) / 3,
+                                            (avail.y - 2 * line) / aspect));
     const ImVec2 size(w, w * aspect);
-    char captions[3][96];
-    std::snprintf(captions[0], 96, tr("x0  (weight %.3f)"), u.sqrt_alpha_bar);
-    std::snprintf(captions[1], 96, tr("eps  (weight %.3f)"), u.sqrt_one_minus_alpha_bar);
-    std::snprintf(captions[2], 96, tr("x_t  (t = %d)"), app.t);
-    const ddpm::gpu::XtUniforms parts[3] = {{1, 0, u.key}, {0, 1, u.key}, u};   // x0 alone, eps alone, x_t
-    const char* ops[2] = {"+", "="};
+    char captions[3][2][64];
+    std::snprintf(captions[0][0], 64, "x0");
+    std::snprintf(captions[0][1], 64, "sqrt(alpha_bar_t) = %.3f", u.sqrt_alpha_bar);
+    std::snprintf(captions[1][0], 64, "eps");
+    std::snprintf(captions[1][1], 64, "sqrt(1 - alpha_bar_t) = %.3f", u.sqrt_one_minus_alpha_bar);
+    std::snprintf(captions[2][0], 64, "x_t");
+    std::snprintf(captions[2][1], 64, "t = %d", app.t);
+    const ddpm::gpu::XtUniforms parts[3] = {ddpm::gpu::with_weights(u, 1, 0), ddpm::gpu::with_weights(u, 0, 1), u};   // x0 alone, eps alone, x_t
     const float y = ImGui::GetCursorPosY();
     for (int k = 0; k < 3; ++k) {
         if (k) {
             ImGui::SameLine();
-            ImGui::SetCursorPosY(y + size.y * 0.5f - ImGui::GetTextLineHeight() * 0.5f);
-            ImGui::TextUnformatted(ops[k - 1]);
+            const ImVec2 at = ImGui::GetCursorScreenPos();
+            ImGui::Dummy(ImVec2(op, size.y));
+            draw_operator(ImGui::GetWindowDrawList(), ImVec2(at.x + op * 0.5f, at.y + size.y * 0.5f),
+                          std::min(op * 0.32f, size.y * 0.3f), k == 1);
             ImGui::SameLine();
             ImGui::SetCursorPosY(y);
         }
@@ -523,9 +526,11 @@ void draw_equation(App& app) {
         const ImVec2 at = ImGui::GetCursorScreenPos();
         ImGui::Dummy(size);
         draw_view(app, parts[k], at, size.x / float(app.renderer.width()), at, ImVec2(at.x + size.x, at.y + size.y));
-        const float cx = (size.x - ImGui::CalcTextSize(captions[k]).x) * 0.5f;
-        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, cx));
-        ImGui::TextUnformatted(captions[k]);
+        for (const char* caption : captions[k]) {
+            const float cx = (size.x - ImGui::CalcTextSize(caption).x) * 0.5f;
+            ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, cx));
+            ImGui::TextUnformatted(caption);
+        }
         ImGui::EndGroup();
     }
 }
@@ -568,6 +573,10 @@ void draw_presentation(App& app) {
 
 }  // namespace
 
+void queue_view(App& app, const ddpm::gpu::XtUniforms& u, ImVec2 origin, float zoom, ImVec2 clip_min, ImVec2 clip_max) {
+    draw_view(app, u, origin, zoom, clip_min, clip_max);
+}
+
 void draw_menu_bar(App& app) {
     if (!ImGui::BeginMainMenuBar()) return;
     if (ImGui::BeginMenu(titled(tr("File"), "File").c_str())) {
@@ -598,8 +607,15 @@ void draw_menu_bar(App& app) {
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu(titled(tr("View"), "View").c_str())) {
+        ImGui::MenuItem(tr("Compare schedules"), nullptr, &app.compare.open);
         if (ImGui::MenuItem("x_t", nullptr, app.view == "xt")) app.view = "xt";
         if (ImGui::MenuItem(tr("Equation: x0 | eps | x_t"), nullptr, app.view == "equation")) app.view = "equation";
+        if (ImGui::MenuItem(tr("Step: x_{t-1} | sqrt(beta_t) eps_t | x_t"), nullptr, app.view == "step")) app.view = "step";
+        if (ImGui::MenuItem(tr("Compare: closed form | chain"), nullptr, app.view == "compare")) app.view = "compare";
+        if (ImGui::MenuItem(tr("Pixel probe"), nullptr, app.probe_open)) app.probe_open = !app.probe_open;
+        ImGui::Separator();
+        ImGui::MenuItem(tr("Distribution of x_t"), nullptr, &app.distribution.open);
+        ImGui::MenuItem(tr("Reparameterization trick"), nullptr, &app.reparam.open);
         ImGui::Separator();
         if (ImGui::MenuItem(tr("Fit image"))) app.image_view.fit = true;
         if (ImGui::MenuItem(tr("Reset layout"))) app.reset_layout = true;
@@ -624,6 +640,10 @@ void draw_menu_bar(App& app) {
                 if (ImGui::MenuItem(l.name, nullptr, i18n::current_language() == l.code)) set_app_language(app, l.code);
             ImGui::EndMenu();
         }
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu(tr("Help"))) {
+        ImGui::MenuItem(tr("How it works"), nullptr, &app.show_how_it_works);
         ImGui::EndMenu();
     }
     ImGui::EndMainMenuBar();
@@ -654,7 +674,23 @@ void draw_image_view(App& app) {
         if (ImGui::RadioButton("x_t", app.view == "xt")) app.view = "xt";
         ImGui::SameLine();
         if (ImGui::RadioButton("x0 | eps | x_t", app.view == "equation")) app.view = "equation";
-        if (app.view == "xt") {
+        ImGui::SameLine();
+        if (ImGui::RadioButton(tr("step"), app.view == "step")) app.view = "step";
+        ImGui::SameLine();
+        if (ImGui::RadioButton(tr("closed | chain"), app.view == "compare")) app.view = "compare";
+        ImGui::SameLine();
+        if (ImGui::RadioButton(tr("2D toy"), app.view == "toy2d")) app.view = "toy2d";
+        ImGui::SameLine();
+        if (ImGui::RadioButton(tr("1D ribbon"), app.view == "ribbon")) app.view = "ribbon";
+        if (app.view == "step") {
+            draw_step_view(app);
+        } else if (app.view == "compare") {
+            draw_process_compare_view(app);
+        } else if (app.view == "toy2d") {
+            draw_toy2d_view(app);
+        } else if (app.view == "ribbon") {
+            draw_ribbon_view(app);
+        } else if (app.view == "xt") {
             ImGui::SameLine(0, ImGui::GetFontSize() * 2);
             if (ImGui::Button(tr("Fit"))) app.image_view.fit = true;
             ImGui::SameLine();
@@ -666,7 +702,7 @@ void draw_image_view(App& app) {
             }
             ImGui::SameLine();
             ImGui::TextDisabled(tr("%.0f%%  (wheel: zoom, drag: pan)"), app.image_view.zoom * 100);
-            const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
+            const auto u = app_xt_uniforms(app, app.t);
             ImGui::Text("t = %d:  %s", app.t, live_equation(u).c_str());
             draw_xt_canvas(app);
         } else {
@@ -707,19 +743,20 @@ void draw_plots(App& app) {
         for (std::size_t p = 0; p < app.pinned.size(); ++p) {
             const auto& pin = app.pinned[p];
             const auto c = columns(pin.schedule);
-            for (int k = 0; k < 4; ++k) main.push_back({pin.name, pin.name + ": " + names[k], c[std::size_t(k)], pin_colors[p], true});
-            snr.push_back({pin.name, pin.name + ": log_snr", pin.schedule.log_snr, pin_colors[p], true});
+            const int dash = int(p % 3) + 1;   // dashed, dotted, dash-dot: apart in grey print too
+            for (int k = 0; k < 4; ++k) main.push_back({pin.name, pin.name + ": " + names[k], c[std::size_t(k)], pin_colors[p], true, dash});
+            snr.push_back({pin.name, pin.name + ": log_snr", pin.schedule.log_snr, pin_colors[p], true, dash});
         }
         const auto c = columns(app.schedule);
         for (int k = 0; k < 4; ++k) main.push_back({names[k], "", c[std::size_t(k)], colors[k], false});
-        snr.push_back({"log_snr", "", app.schedule.log_snr, IM_COL32(200, 140, 255, 255), false});
+        snr.push_back({"log_snr = ln SNR", "", app.schedule.log_snr, IM_COL32(200, 140, 255, 255), false});
 
         const ImVec2 avail = ImGui::GetContentRegionAvail();
         const float spacing = ImGui::GetStyle().ItemSpacing.x;
         const float w0 = std::floor((avail.x - spacing) * 0.6f);
-        plot::plot("schedule", main, app.schedule.T(), app.t, app.log_y, ImVec2(w0, avail.y));
+        plot::plot("schedule", main, app.schedule.T(), app.t, app.log_y, ImVec2(w0, avail.y), app.sampling_ts);
         ImGui::SameLine();
-        plot::plot("log_snr", snr, app.schedule.T(), app.t, false, ImVec2(avail.x - w0 - spacing, avail.y));
+        plot::plot("log_snr", snr, app.schedule.T(), app.t, false, ImVec2(avail.x - w0 - spacing, avail.y), app.sampling_ts);
     }
     ImGui::End();
 }
@@ -752,6 +789,8 @@ void draw_status_line(App& app) {
 
 bool open_path(App& app, const std::string& path) {
     if (is_session_path(path)) return open_session_file(app, path);
+    const std::string ext = std::filesystem::path(path).extension().string();
+    if (ext == ".json" || ext == ".JSON") return open_scheduler_config(app, path);   // a diffusers scheduler config
     if (!open_image_file(app, path)) return false;
     std::error_code ec;
     if (app.image_source.rfind("embedded:", 0) != 0) {
@@ -789,6 +828,11 @@ void draw_frame(App& app) {
         draw_controls(app);
         draw_image_view(app);
         draw_plots(app);
+        draw_distribution_view(app);
+        draw_reparam_view(app);
+        draw_how_it_works(app);
+        draw_compare_view(app);
+        draw_probe_window(app);
         draw_status_line(app);
         app.reset_layout = false;
     }

@@ -133,7 +133,36 @@ Axis fit_axis(std::span<const std::span<const double>> series, bool log) {
 
 int t_at(double u, int T) { return std::clamp(int(std::lround(u * T)), 0, T); }
 
-bool plot(const char* id, std::span<const Series> series, int T, int& t, bool log_y, ImVec2 size) {
+namespace {
+// A polyline with an on/off pattern along its length (in pixels); dash 0 is solid.
+void dashed_polyline(ImDrawList* draw, const std::vector<ImVec2>& pts, ImU32 color, float thickness, int dash, float px) {
+    if (dash == 0 || pts.size() < 2) {
+        draw->AddPolyline(pts.data(), int(pts.size()), color, 0, thickness);
+        return;
+    }
+    static constexpr float kPatterns[4][4] = {{1, 0, 1, 0}, {8, 5, 8, 5}, {2, 4, 2, 4}, {9, 4, 2, 4}};
+    const float* pat = kPatterns[std::clamp(dash, 0, 3)];
+    int k = 0;
+    float left = pat[0] * px;
+    for (std::size_t i = 1; i < pts.size(); ++i) {
+        ImVec2 a = pts[i - 1];
+        const ImVec2 b = pts[i];
+        float len = std::hypot(b.x - a.x, b.y - a.y);
+        while (len > 0) {
+            const float step = std::min(len, left);
+            const float f = step / len;
+            const ImVec2 m(a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f);
+            if (k % 2 == 0) draw->AddLine(a, m, color, thickness);
+            a = m;
+            len -= step;
+            left -= step;
+            if (left <= 0) k = (k + 1) % 4, left = pat[k] * px;
+        }
+    }
+}
+}  // namespace
+
+bool plot(const char* id, std::span<const Series> series, int T, int& t, bool log_y, ImVec2 size, std::span<const int> marks) {
     ImGui::PushID(id);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     size.x = std::max(size.x, 120.0f);
@@ -205,13 +234,14 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
     for (int pass = 0; pass < 2; ++pass)
         for (const auto& s : series) {
             if (s.faint != (pass == 0)) continue;
-            const ImU32 color = s.faint ? (s.color & 0x00ffffffu) | (IM_COL32_A_MASK & IM_COL32(0, 0, 0, 90)) : s.color;
-            const float thickness = (s.faint ? 1.0f : 2.0f) * px;
+            // Pins: their own hue and dash, strong enough for a projector.
+            const ImU32 color = s.faint ? (s.color & 0x00ffffffu) | (IM_COL32_A_MASK & IM_COL32(0, 0, 0, 190)) : s.color;
+            const float thickness = (s.faint ? 1.5f : 2.0f) * px;
             const std::size_t n = s.values.size(), stride = std::max<std::size_t>(1, n / std::size_t(width));
             points.clear();
             // A run of one point (log_snr at T = 1, between infinities) is a dot.
             auto flush = [&] {
-                if (points.size() > 1) draw->AddPolyline(points.data(), int(points.size()), color, 0, thickness);
+                if (points.size() > 1) dashed_polyline(draw, points, color, thickness, s.dash, px);
                 if (points.size() == 1) draw->AddCircleFilled(points[0], 1.5f * thickness, color);
                 points.clear();
             };
@@ -225,6 +255,13 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
             }
             flush();
         }
+    // The sampler's timesteps: thin lines with a tick at the top.
+    for (int m : marks) {
+        if (m < 0 || m > x_max) continue;
+        const float mx = to_screen(m, y.lo).x;
+        draw->AddLine(ImVec2(mx, p0.y), ImVec2(mx, p1.y), IM_COL32(255, 220, 120, 60), px);
+        draw->AddLine(ImVec2(mx, p0.y), ImVec2(mx, p0.y + 6 * px), IM_COL32(255, 220, 120, 220), 2 * px);
+    }
     draw->PopClipRect();
     draw->AddRect(p0, p1, grid);
     // The current t, over the frame and kept inside it, so t = 0 and t = T stay visible.
@@ -233,8 +270,9 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
 
     for (std::size_t k = 0; k < legend.size(); ++k) {
         const ImVec2 at = legend_at[k];
-        const ImU32 c = legend[k]->faint ? (legend[k]->color & 0x00ffffffu) | IM_COL32(0, 0, 0, 140) : legend[k]->color;
-        draw->AddLine(ImVec2(at.x, at.y + line * 0.5f), ImVec2(at.x + 18 * px, at.y + line * 0.5f), c, (legend[k]->faint ? 1.5f : 2.5f) * px);
+        const ImU32 c = legend[k]->faint ? (legend[k]->color & 0x00ffffffu) | IM_COL32(0, 0, 0, 220) : legend[k]->color;
+        dashed_polyline(draw, {ImVec2(at.x, at.y + line * 0.5f), ImVec2(at.x + 18 * px, at.y + line * 0.5f)}, c,
+                        (legend[k]->faint ? 2.0f : 2.5f) * px, legend[k]->dash, px * 0.6f);
         draw->AddText(ImVec2(at.x + 22 * px, at.y), legend[k]->faint ? dim : text_color, legend[k]->name.c_str());
     }
 

@@ -43,10 +43,13 @@ struct Series {
     std::span<const double> values;   // value[t], t = 0..size-1
     ImU32 color = IM_COL32_WHITE;
     bool faint = false;               // a pinned comparison curve
+    int dash = 0;                     // 0 solid, 1 dashed, 2 dotted, 3 dash-dot: tells pins apart without colour
 };
 
 // Draws the plot in the next `size` of the window. A click or drag sets t (returns true then);
 // hovering shows every series' value at the t under the mouse.
-bool plot(const char* id, std::span<const Series> series, int T, int& t, bool log_y, ImVec2 size);
+// marks: timesteps drawn as thin vertical lines (the sampler's timesteps).
+bool plot(const char* id, std::span<const Series> series, int T, int& t, bool log_y, ImVec2 size,
+          std::span<const int> marks = {});
 
 }  // namespace plot

@@ -18,9 +18,7 @@ constexpr int kSessionVersion = 1;
 
 json params_json(const ddpm::ScheduleParams& p) {
     // The same keys as an export manifest's "schedule", so either reads back through params_from.
-    return {{"schedule", ddpm::schedule_name(p.kind)}, {"T", p.T},           {"beta_start", p.beta_start},
-            {"beta_end", p.beta_end},                  {"cosine_s", p.cosine_s}, {"max_beta", p.max_beta},
-            {"zero_terminal_snr", p.zero_terminal_snr}};
+    return json::parse(ddpm::schedule_params_json(p));
 }
 
 ddpm::Result<ddpm::ScheduleParams> params_from(const json& j, const std::string& where) {
@@ -36,6 +34,16 @@ ddpm::Result<ddpm::ScheduleParams> params_from(const json& j, const std::string&
         p.cosine_s = j.value("cosine_s", p.cosine_s);
         p.max_beta = j.value("max_beta", p.max_beta);
         p.zero_terminal_snr = j.value("zero_terminal_snr", p.zero_terminal_snr);
+        p.shift = j.value("shift", p.shift);
+        p.sigma_min = j.value("sigma_min", p.sigma_min);
+        p.sigma_max = j.value("sigma_max", p.sigma_max);
+        p.rho = j.value("rho", p.rho);
+        p.start = j.value("start", p.start);
+        p.end = j.value("end", p.end);
+        p.tau = j.value("tau", p.tau);
+        p.mu = j.value("mu", p.mu);
+        p.b = j.value("b", p.b);
+        if (j.contains("betas")) p.betas = j.at("betas").get<std::vector<double>>();
     } catch (const json::exception&) {
         return ddpm::Error{where + " has a value of the wrong type"};
     }
@@ -61,6 +69,7 @@ std::string session_json(const Session& s) {
     j["t"] = s.t;
     j["seed"] = s.seed;
     j["view"] = s.view;
+    j["process"] = ddpm::process_name(s.process);
     json pins = json::array();
     for (const auto& p : s.pins) pins.push_back(params_json(p));
     j["pins"] = pins;
@@ -93,10 +102,18 @@ ddpm::Result<Session> parse_session(const std::string& text, const std::string& 
         }
         s.seed = j.value("seed", uint32_t(0));
         s.view = j.value("view", std::string("xt"));
+        // An export's views that are not window views (strip: the chain strip) open as x_t.
+        if (manifest && s.view == "strip") s.view = "xt";
+        const std::string process = j.value("process", std::string("closed"));
+        auto parsed = ddpm::parse_process(process);
+        if (!parsed) return ddpm::Error{"\"process\" must be closed or chain, got " + process};
+        s.process = *parsed;
     } catch (const json::exception&) {
         return ddpm::Error{"a value of the session has the wrong type"};
     }
-    if (s.view != "xt" && s.view != "equation") return ddpm::Error{"\"view\" must be xt or equation, got " + s.view};
+    const bool known_view = s.view == "xt" || s.view == "equation" || s.view == "step" || s.view == "compare" ||
+                            s.view == "toy2d" || s.view == "ribbon";
+    if (!known_view) return ddpm::Error{"\"view\" must be xt, equation, step, compare, toy2d or ribbon, got " + s.view};
     auto params = params_from(j.contains("schedule") ? j.at("schedule") : json::object(), "\"schedule\"");
     if (!params) return ddpm::Error{params.error()};
     s.params = *params;
@@ -125,6 +142,7 @@ Session capture_session(const App& app) {
     s.t = app.t;
     s.seed = app.seed;
     s.view = app.view;
+    s.process = app.process;
     for (const auto& p : app.pinned) s.pins.push_back(p.params);
     return s;
 }
@@ -145,7 +163,7 @@ bool apply_session(App& app, const Session& s) {
             app.status_is_error = true;
             return false;
         }
-        pins.push_back({schedule_label(p), p, std::move(*pinned)});
+        pins.push_back({ddpm::schedule_label(p), p, std::move(*pinned)});
     }
     if (!s.image.empty() && !open_image_file(app, s.image)) return false;
     app.params = app.edit = s.params;
@@ -153,6 +171,7 @@ bool apply_session(App& app, const Session& s) {
     app.t = s.t < 0 ? app.schedule.T() / 4 : std::min(s.t, app.schedule.T());
     app.seed = s.seed;
     app.view = s.view;
+    app.process = s.process;
     app.pinned = std::move(pins);
     if (int(app.pinned.size()) > kMaxPinned) app.pinned.erase(app.pinned.begin(), app.pinned.end() - kMaxPinned);
     return true;

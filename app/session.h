@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ddpm/result.h"
+#include "ddpm/chain.h"
 #include "ddpm/schedule.h"
 
 struct App;
@@ -17,7 +18,8 @@ struct Session {
     ddpm::ScheduleParams params;
     int t = -1;                               // -1: the window's default
     uint32_t seed = 0;
-    std::string view = "xt";
+    std::string view = "xt";                  // xt, equation, step, compare, toy2d, ribbon
+    ddpm::Process process = ddpm::Process::Closed;
     std::vector<ddpm::ScheduleParams> pins;   // pinned comparison schedules, oldest first
 };
 

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "ddpm/chain.h"
 #include "ddpm/image.h"
 #include "ddpm/schedule.h"
 #include "headless_gl.h"
@@ -70,7 +71,27 @@ void BM_gpu_copy(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * int64_t(n) * n);
 }
 
+// The chain's x_t while scrubbing (t, t + 1, ...), range(1) = T: coefficients on the CPU, then one pass
+// of 1 + ceil(log2 T) levels. No level is cached between frames, so a cold jump costs the same.
+void BM_gpu_chain(benchmark::State& state) {
+    const int n = int(state.range(0)), T = int(state.range(1));
+    if (!prepare(state, n)) return;
+    ddpm::ScheduleParams p;
+    p.T = T;
+    const auto schedule = ddpm::make_schedule(p);
+    const ddpm::ChainSchedule chain = ddpm::make_chain_schedule(*schedule);
+    ddpm::gpu::RenderTarget target;
+    int t = T / 2;
+    for (auto _ : state) {
+        gpu().renderer->render_xt(target, ddpm::gpu::chain_xt_uniforms(chain, t, 1));
+        glFinish();
+        t = t % T + 1;
+    }
+    state.SetItemsProcessed(state.iterations() * int64_t(n) * n);
+}
+
 }  // namespace
 
+BENCHMARK(BM_gpu_chain)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_gpu_xt)->Arg(512)->Arg(1024)->Arg(2048)->Arg(4096)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_gpu_copy)->Arg(512)->Arg(1024)->Arg(2048)->Arg(4096)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -19,7 +19,8 @@ std::string shader_file(std::string_view name) {
 
 std::string fragment_source(std::string_view body_file) {
     // #line 1 keeps the driver's line numbers true to the body file.
-    return "#version 330 core\n" + shader_file("noise.glsl") + "\n" + shader_file("xt.glsl") + "\n#line 1\n" +
+    return "#version 330 core\n" + shader_file("noise.glsl") + "\n" + shader_file("chain.glsl") + "\n" +
+           shader_file("xt.glsl") + "\n#line 1\n" +
            shader_file(body_file);
 }
 
@@ -119,6 +120,21 @@ XtUniforms xt_uniforms(const Schedule& schedule, int t, uint32_t seed) {
             rng::stream_key(seed, kEpsStream)};
 }
 
+XtUniforms chain_xt_uniforms(const ChainSchedule& chain, int t, uint32_t seed) {
+    const ChainPath path = chain_path(chain, t);
+    XtUniforms u{path.signal, path.noise, rng::stream_key(seed, kEpsStream)};
+    u.chain_levels = int(path.levels.size());
+    u.chain_to_eps = path.to_eps;
+    std::copy(path.levels.begin(), path.levels.end(), u.chain.begin());
+    return u;
+}
+
+XtUniforms with_weights(XtUniforms u, float sqrt_alpha_bar, float sqrt_one_minus_alpha_bar) {
+    u.sqrt_alpha_bar = sqrt_alpha_bar;
+    u.sqrt_one_minus_alpha_bar = sqrt_one_minus_alpha_bar;
+    return u;
+}
+
 Renderer::~Renderer() {
     if (x0_texture_) glDeleteTextures(1, &x0_texture_);
     if (vertex_array_) glDeleteVertexArrays(1, &vertex_array_);
@@ -189,7 +205,22 @@ void Renderer::use_program(GLuint program) {
 void Renderer::set_xt_uniforms(GLuint program, const XtUniforms& u) {
     glUniform1f(glGetUniformLocation(program, "sqrt_alpha_bar"), u.sqrt_alpha_bar);
     glUniform1f(glGetUniformLocation(program, "sqrt_one_minus_alpha_bar"), u.sqrt_one_minus_alpha_bar);
-    glUniform1ui(glGetUniformLocation(program, "key"), u.key);
+    glUniform2ui(glGetUniformLocation(program, "key"), u.key[0], u.key[1]);
+    glUniform1i(glGetUniformLocation(program, "chain_levels"), u.chain_levels);
+    if (u.chain_levels < 0) return;
+    float coef[kMaxChainLevels * 3];
+    GLuint stream[kMaxChainLevels];
+    GLuint upper = 0;
+    for (int k = 0; k < kMaxChainLevels; ++k) {
+        const ChainLevel& l = u.chain[std::size_t(k)];
+        coef[3 * k] = l.a, coef[3 * k + 1] = l.b, coef[3 * k + 2] = l.sd;
+        stream[k] = l.stream;
+        upper |= GLuint(l.upper) << k;
+    }
+    glUniform3fv(glGetUniformLocation(program, "chain_coef"), kMaxChainLevels, coef);
+    glUniform1uiv(glGetUniformLocation(program, "chain_stream"), kMaxChainLevels, stream);
+    glUniform1ui(glGetUniformLocation(program, "chain_upper"), upper);
+    glUniform1f(glGetUniformLocation(program, "chain_to_eps"), u.chain_to_eps);
 }
 
 void Renderer::begin_pass(RenderTarget& target, GLuint program) {

@@ -4,12 +4,15 @@
 // Needs a current OpenGL 3.3 core context (a GLFW window or HeadlessGl).
 #include <glad/gl.h>
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "ddpm/chain.h"
 #include "ddpm/image.h"
 #include "ddpm/result.h"
+#include "ddpm/rng.h"
 #include "ddpm/schedule.h"
 
 namespace ddpm::gpu {
@@ -58,13 +61,21 @@ private:
     int width_ = 0, height_ = 0;
 };
 
-// The uniforms of one x_t: x_t = sqrt_alpha_bar * x0 + sqrt_one_minus_alpha_bar * eps(key).
+// The uniforms of one x_t: x_t = sqrt_alpha_bar * x0 + sqrt_one_minus_alpha_bar * eps(key), where eps
+// is stream 0's noise (closed form) or the chain path's standardised noise (chain_levels >= 0).
 struct XtUniforms {
     float sqrt_alpha_bar = 1, sqrt_one_minus_alpha_bar = 0;
-    uint32_t key = 0;
+    rng::Key key{0, 0};   // rng::stream_key(seed, kEpsStream)
+    int chain_levels = -1;   // -1: closed form
+    float chain_to_eps = 0;
+    std::array<ChainLevel, kMaxChainLevels> chain{};
     bool operator==(const XtUniforms&) const = default;
 };
 XtUniforms xt_uniforms(const Schedule& schedule, int t, uint32_t seed);
+// x_t of the chain's path (coefficients from chain_path, computed here on the CPU once per t).
+XtUniforms chain_xt_uniforms(const ChainSchedule& chain, int t, uint32_t seed);
+// The same uniforms with x_t's weights replaced (x0 alone: 1, 0; the noise alone: 0, 1).
+XtUniforms with_weights(XtUniforms u, float sqrt_alpha_bar, float sqrt_one_minus_alpha_bar);
 
 // Where the image view sits in the window, in framebuffer pixels from the window's top-left.
 struct ViewPlacement {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
@@ -16,9 +17,11 @@
 #include <nlohmann/json.hpp>
 
 #include "ddpm/export.h"
+#include "ddpm/rng.h"
 #include "ddpm/noise.h"
 #include "ddpm/parallel.h"
 #include "ddpm/png.h"
+#include "ddpm/probe.h"
 #include "export_internal.h"
 
 namespace ddpm {
@@ -33,7 +36,7 @@ const char* export_kind_name(ExportKind kind) {
 
 bool export_needs_image(ExportKind kind) {
     return kind == ExportKind::Frame || kind == ExportKind::Sequence || kind == ExportKind::Filmstrip ||
-           kind == ExportKind::Gif || kind == ExportKind::Mp4;
+           kind == ExportKind::Gif || kind == ExportKind::Mp4 || kind == ExportKind::Npy;
 }
 
 uint64_t fnv1a64(const uint8_t* data, std::size_t size) {
@@ -100,6 +103,8 @@ Result<std::vector<int>> parse_t_list(std::string_view text, int T) {
 namespace {
 
 constexpr int64_t kGifMemoryBudget = int64_t(2) << 30;
+// A .npy file is assembled in memory before it is renamed into place.
+constexpr int64_t kNpyMemoryBudget = int64_t(4) << 30;
 
 // A size-limit or a closed ffmpeg pipe must come back from write() as an error, not kill the process.
 void ignore_write_signals() {
@@ -235,8 +240,22 @@ private:
     std::string error_;
 };
 
-Rgb8 frame_at(const Image& x0, const Schedule& s, int t, uint32_t seed, unsigned threads) {
-    return to_rgb8(q_sample(x0, s, t, seed, threads));
+// x_t of the request's process; `chain` is built once per export (O(T)), not once per frame.
+Rgb8 frame_at(const Image& x0, const Schedule& s, const ChainSchedule& chain, Process process, int t, uint32_t seed,
+              unsigned threads) {
+    return to_rgb8(process == Process::Chain ? chain_sample(x0, chain, t, seed, threads) : q_sample(x0, s, t, seed, threads));
+}
+
+// The equation view's noise picture: eps of the closed form, or the chain path's standardised noise
+// (x_t - sqrt(alpha_bar_t) x0) / sqrt(1 - alpha_bar_t), which is 0 at t = 0.
+Image equation_noise(const Image& x0, const ChainSchedule& chain, Process process, int t, uint32_t seed, unsigned threads) {
+    if (process == Process::Closed) return noise_image(x0.width, x0.height, seed, kEpsStream, threads);
+    ChainPath path = chain_path(chain, t);
+    Image out{x0.width, x0.height, std::vector<float>(x0.data.size(), 0.0f)};
+    if (path.levels.empty()) return out;
+    path.signal = 0, path.noise = 1;
+    chain_sample_pixels(x0.data.data(), out.data.data(), 0, std::size_t(x0.width) * std::size_t(x0.height), path, seed);
+    return out;
 }
 
 // Refuses, before any work, a sheet no viewer opens (labels take at most ~120 rows per tile row).
@@ -268,7 +287,12 @@ Status check_request(const ExportRequest& r, const Schedule& s) {
         if (auto dup = std::adjacent_find(sorted.begin(), sorted.end()); dup != sorted.end())
             return Error{"t = " + std::to_string(*dup) + " appears twice; a sequence writes one file per t"};
     }
-    if (r.view != "xt" && r.view != "equation") return Error{"the view '" + r.view + "' is neither xt nor equation"};
+    if (r.view != "xt" && r.view != "equation" && r.view != "step" && r.view != "strip")
+        return Error{"the view '" + r.view + "' is none of xt, equation, step and strip"};
+    if (r.view == "step" && (r.kind != ExportKind::Frame || r.ts.size() != 1 || r.ts[0] < 1))
+        return Error{"the step view is one frame at a t of 1 or more (it shows x_{t-1}, the step's noise and x_t)"};
+    if (r.view == "strip" && r.kind != ExportKind::Filmstrip)
+        return Error{"the chain strip needs several timesteps and a FILE.png"};
     if (r.max_side < 0) return Error{"the maximum side must be 0 (full size) or more, got " + std::to_string(r.max_side)};
     if (r.kind == ExportKind::Mp4 && (r.video.fps < 1 || r.video.fps > 240))
         return Error{"the frame rate must be 1 to 240 frames per second, got " + std::to_string(r.video.fps)};
@@ -302,6 +326,7 @@ std::string manifest_json(const ExportRequest& r, const std::vector<std::string>
     using json = nlohmann::ordered_json;
     json m;
     m["ddpm_viz_version"] = DDPM_VERSION;
+    m["noise_generator"] = {{"name", "philox4x32-10"}, {"version", rng::kVersion}};
     m["kind"] = export_kind_name(r.kind);
     json names = json::array();
     for (const auto& f : files) names.push_back(fs::path(f).filename().string());
@@ -319,6 +344,7 @@ std::string manifest_json(const ExportRequest& r, const std::vector<std::string>
         m["input"] = {{"path", r.input_path}, {"fnv1a64", hash}, {"width", r.x0.width}, {"height", r.x0.height}};
         m["max_side"] = r.max_side;
         m["seed"] = r.seed;
+        m["process"] = process_name(r.process);
         m["t"] = r.ts;
         m["view"] = r.view;
     }
@@ -355,6 +381,20 @@ Result<ExportResult> run_export(const ExportRequest& r, const ExportControl& con
     }
 }
 
+std::vector<uint8_t> npy_header(const std::vector<std::size_t>& shape) {
+    std::string dims;
+    for (std::size_t d : shape) dims += std::to_string(d) + ", ";
+    dims.resize(dims.size() - (shape.size() == 1 ? 1 : 2));   // (3,) for one dimension, (2, 3) for more
+    std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
+    const std::size_t unpadded = 10 + dict.size() + 1;   // magic, version, length, dict, '\n'
+    dict.append((64 - unpadded % 64) % 64, ' ');
+    dict += '\n';
+    std::string out = "\x93NUMPY";
+    out += {'\x01', '\x00', char(dict.size() & 0xff), char(dict.size() >> 8)};
+    out += dict;
+    return {out.begin(), out.end()};
+}
+
 namespace {
 Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportControl& control) {
     auto schedule = make_schedule(r.params);
@@ -378,6 +418,7 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
     const bool shrink = export_needs_image(r.kind) && r.max_side > 0 && std::max(r.x0.width, r.x0.height) > r.max_side;
     const Image shrunk = shrink ? downsize(r.x0, r.max_side) : Image{};
     const Image& x0 = shrink ? shrunk : r.x0;
+    const ChainSchedule chain = r.process == Process::Chain ? make_chain_schedule(s) : ChainSchedule{};
     const int n = int(r.ts.size());
     Progress progress(control, export_needs_image(r.kind) ? n : 1);
     const auto stage = [&](const std::string& target, const std::vector<uint8_t>& bytes) {
@@ -388,9 +429,15 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
     case ExportKind::Frame: {
         if (r.view == "equation")
             if (auto st = check_sheet("equation view", 3, 1, x0.width, x0.height, 200); !st) return Error{st.error};
-        Rgb8 frame = frame_at(x0, s, r.ts[0], r.seed, threads);
+        if (r.view == "step") {
+            if (auto st = check_sheet("step view", 3, 1, x0.width, x0.height, 200); !st) return Error{st.error};
+            stage(r.out, encode_png(render_step(chain_step(x0, s, r.ts[0], r.seed, threads), s, r.ts[0])));
+            progress.step();
+            break;
+        }
+        Rgb8 frame = frame_at(x0, s, chain, r.process, r.ts[0], r.seed, threads);
         if (r.view == "equation")
-            frame = render_equation(to_rgb8(x0), to_rgb8(noise_image(x0.width, x0.height, r.seed, kEpsStream, threads)),
+            frame = render_equation(to_rgb8(x0), to_rgb8(equation_noise(x0, chain, r.process, r.ts[0], r.seed, threads)),
                                     frame, s, r.ts[0]);
         stage(r.out, encode_png(frame));
         progress.step();
@@ -399,7 +446,7 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
     case ExportKind::Sequence:
         for_each_index(n, threads, [&](std::size_t i) {
             if (!progress.keep_going()) return false;
-            stage(targets[i], encode_png(frame_at(x0, s, r.ts[i], r.seed, 1)));
+            stage(targets[i], encode_png(frame_at(x0, s, chain, r.process, r.ts[i], r.seed, 1)));
             progress.step();
             return progress.ok();
         });
@@ -409,13 +456,18 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         if (auto st = check_sheet("filmstrip", cols, (n + cols - 1) / cols, x0.width, x0.height, r.filmstrip.gap); !st)
             return Error{st.error};
         std::vector<Rgb8> tiles(n);
+        // The chain strip is the chain's path, whatever the process.
+        const bool strip = r.view == "strip";
+        const ChainSchedule strip_chain = strip && r.process != Process::Chain ? make_chain_schedule(s) : ChainSchedule{};
+        const ChainSchedule& tile_chain = strip && r.process != Process::Chain ? strip_chain : chain;
         for_each_index(n, threads, [&](std::size_t i) {
             if (!progress.keep_going()) return false;
-            tiles[i] = frame_at(x0, s, r.ts[i], r.seed, 1);
+            tiles[i] = frame_at(x0, s, tile_chain, strip ? Process::Chain : r.process, r.ts[i], r.seed, 1);
             progress.step();
             return true;
         });
-        if (progress.keep_going()) stage(r.out, encode_png(render_filmstrip(tiles, r.ts, s, r.filmstrip)));
+        if (progress.keep_going())
+            stage(r.out, encode_png(strip ? render_chain_strip(tiles, r.ts) : render_filmstrip(tiles, r.ts, s, r.filmstrip)));
         break;
     }
     case ExportKind::Gif: {
@@ -427,7 +479,7 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         std::vector<detail::GifFrame> frames(n);
         for_each_index(n, threads, [&](std::size_t i) {
             if (!progress.keep_going()) return false;
-            Rgb8 frame = frame_at(x0, s, r.ts[i], r.seed, 1);
+            Rgb8 frame = frame_at(x0, s, chain, r.process, r.ts[i], r.seed, 1);
             if (r.animation_labels.any()) stamp_animation_labels(frame, animation_label_lines(r.animation_labels, s, r.params, r.ts[i]));
             frames[i] = detail::quantize_gif_frame(frame);
             progress.step();
@@ -452,7 +504,7 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         for (int first = 0; first < n && progress.keep_going(); first += int(threads)) {
             const int count = std::min(int(threads), n - first);
             for_each_index(count, threads, [&](std::size_t k) {
-                Rgb8 full = frame_at(x0, s, r.ts[first + k], r.seed, 1);
+                Rgb8 full = frame_at(x0, s, chain, r.process, r.ts[first + k], r.seed, 1);
                 if (r.animation_labels.any())
                     stamp_animation_labels(full, animation_label_lines(r.animation_labels, s, r.params, r.ts[first + k]));
                 Rgb8& even = batch[k];
@@ -473,6 +525,29 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         } else {
             video->abort();
         }
+        break;
+    }
+    case ExportKind::Npy: {
+        // x_t unclamped, shape (H, W, 3) for one t and (N, H, W, 3) for several, in the order given.
+        const std::size_t frame_bytes = x0.data.size() * sizeof(float);
+        if (double(frame_bytes) * n > double(kNpyMemoryBudget))
+            return Error{"the .npy file would hold " + std::to_string(n) + " frames of " + std::to_string(x0.width) +
+                         "x" + std::to_string(x0.height) + " floats (" +
+                         std::to_string(int64_t(double(frame_bytes) * n / 1e6)) +
+                         " MB); use a smaller maximum side or fewer timesteps"};
+        std::vector<std::size_t> shape{std::size_t(x0.height), std::size_t(x0.width), 3};
+        if (n > 1) shape.insert(shape.begin(), std::size_t(n));
+        std::vector<uint8_t> bytes = npy_header(shape);
+        const std::size_t header = bytes.size();
+        bytes.resize(header + frame_bytes * std::size_t(n));
+        static_assert(std::endian::native == std::endian::little, "the .npy writer assumes a little-endian host");
+        Image xt;
+        for (int i = 0; i < n && progress.keep_going(); ++i) {
+            q_sample_into(x0, s, r.ts[i], r.seed, xt, threads);
+            std::memcpy(bytes.data() + header + frame_bytes * std::size_t(i), xt.data.data(), frame_bytes);
+            progress.step();
+        }
+        if (progress.keep_going()) stage(r.out, bytes);
         break;
     }
     case ExportKind::ScheduleCsv:

@@ -123,18 +123,31 @@ Rgb8 render_filmstrip(const std::vector<Rgb8>& tiles, const std::vector<int>& ts
 }
 
 Rgb8 render_equation(const Rgb8& x0, const Rgb8& eps, const Rgb8& xt, const Schedule& s, int t) {
-    // The window's equation view: the same captions, with + and = between the terms.
+    // The window's equation view: the symbols with this t's numbers, t on the top line, + and = between.
     char weights[2][64];
-    std::snprintf(weights[0], sizeof weights[0], "x0  (weight %.3f)", s.sqrt_alpha_bar[t]);
-    std::snprintf(weights[1], sizeof weights[1], "eps  (weight %.3f)", s.sqrt_one_minus_alpha_bar[t]);
-    const std::vector<std::vector<std::string>> labels = {{weights[0]}, {weights[1]}, {"x_t  (t = " + std::to_string(t) + ")"}};
-    const int scale = label_scale(x0.width, labels), gap = 16 * scale;
+    std::snprintf(weights[0], sizeof weights[0], "sqrt(alpha_bar_t) = %.3f", s.sqrt_alpha_bar[t]);
+    std::snprintf(weights[1], sizeof weights[1], "sqrt(1 - alpha_bar_t) = %.3f", s.sqrt_one_minus_alpha_bar[t]);
+    const std::vector<std::vector<std::string>> labels = {
+        {"x0", weights[0]}, {"eps", weights[1]}, {"x_t", "t = " + std::to_string(t)}};
+    // The gaps follow the tile's size (room for a large + and =); the captions shrink to fit under their tile.
+    const int scale = label_scale(x0.width, labels), gap = 16 * std::clamp(x0.width / 128, 1, 4);
     Rgb8 sheet = render_sheet({x0, eps, xt}, labels, 3, gap, scale);
-    const int y = gap + x0.height / 2 - 3 * scale;
+    // The top line sits in the top gap, as large as fits there and across the sheet.
+    const std::string top = "t = " + std::to_string(t) + ":  x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) eps";
+    int top_scale = std::clamp(x0.width / 128, 1, 4);
+    while (top_scale > 1 && (text_width(top, top_scale) > sheet.width - 2 * gap || text_height(top_scale) > gap - 2)) --top_scale;
+    draw_text(sheet, gap, std::max(0, (gap - text_height(top_scale)) / 2 + top_scale), top, top_scale, kBlack);
+    // + and = as strokes about two thirds of the gap wide, not glyphs a few pixels high.
+    const int half = std::max(3, gap / 3), thick = std::max(1, gap / 10), cy = gap + x0.height / 2;
     for (int k = 0; k < 2; ++k) {
-        const char* op = k == 0 ? "+" : "=";
-        const int x = gap + (k + 1) * (x0.width + gap) - gap / 2 - text_width(op, scale) / 2;
-        draw_text(sheet, x, y, op, scale, kBlack);
+        const int cx = gap + (k + 1) * (x0.width + gap) - gap / 2;
+        if (k == 0) {
+            fill_rect(sheet, cx - half, cy - thick, cx + half + 1, cy + thick + 1, kBlack);
+            fill_rect(sheet, cx - thick, cy - half, cx + thick + 1, cy + half + 1, kBlack);
+        } else {
+            for (const int dy : {-half / 2, half / 2})
+                fill_rect(sheet, cx - half, cy + dy - thick, cx + half + 1, cy + dy + thick + 1, kBlack);
+        }
     }
     return sheet;
 }
@@ -161,85 +174,147 @@ double nice_step(double range, int count) {
 
 }  // namespace
 
-Rgb8 render_plot(const Schedule& s, const PlotOptions& o) {
+Rgb8 render_plot(const Schedule& main_schedule, const PlotOptions& o) {
     // The window's hues per curve (orange beta, blue alpha_bar, ...), darker for a white page.
     struct NamedColor { const char* name; uint8_t rgb[3]; };
     static constexpr NamedColor kNamed[] = {{"beta", {255, 127, 14}},          {"alpha_bar", {31, 119, 180}},
                                             {"sqrt_alpha_bar", {44, 160, 44}}, {"sqrt_one_minus_alpha_bar", {214, 39, 40}},
                                             {"log_snr", {148, 103, 189}}};
     static constexpr uint8_t kOthers[][3] = {{140, 86, 75}, {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
+    static constexpr uint8_t kSchedules[][3] = {{31, 119, 180}, {214, 39, 40}, {44, 160, 44}, {148, 103, 189}, {255, 127, 14}};
     static constexpr uint8_t kAxis[3] = {60, 60, 60}, kGrid[3] = {225, 225, 225}, kMarker[3] = {120, 120, 120};
+    // Every schedule drawn: the main one solid, each pin with its own dash.
+    std::vector<Schedule> pinned;
+    for (const auto& p : o.pins)
+        if (auto ps = make_schedule(p)) pinned.push_back(std::move(*ps));
+    std::vector<const Schedule*> all{&main_schedule};
+    for (const auto& p : pinned) all.push_back(&p);
+    bool same_T = true;
+    for (const auto* sc : all) same_T = same_T && sc->T() == main_schedule.T();
+    // One curve: a colour per schedule. Several: a colour per curve and a dash per schedule.
+    std::vector<int> columns;
+    for (const auto& name : o.curves)
+        if (auto c = schedule_column(name)) columns.push_back(*c);
+    const bool colour_per_schedule = columns.size() == 1 && all.size() > 1;
+
     Rgb8 img;
     img.width = std::max(o.width, 200);
     img.height = std::max(o.height, 150);
     img.pixels.assign(std::size_t(img.width) * img.height * 3, 255);
     const int scale = img.width >= 800 ? 2 : 1;
-    const int left = 12 * 6 * scale, right = 16 * scale, top = 16 * scale, bottom = 30 * scale;
-    const int pw = img.width - left - right, ph = img.height - top - bottom;
-
-    // y range over the finite values of every curve, always including 0.
-    const int T = s.T();
-    double lo = 0, hi = 0;
-    for (const auto& name : o.curves) {
-        const auto column = schedule_column(name);
-        if (!column) continue;
-        const int c = *column;
-        for (int t = 1; t <= T; ++t) {
-            const double v = schedule_value(s, c, t);
-            if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
-        }
+    std::string title = o.title;
+    if (title.empty()) {
+        title = schedule_label(main_schedule.params);
+        for (const auto& p : o.pins) title += " vs " + schedule_label(p);
     }
+    const int title_h = kGlyphLine * scale + 6 * scale;
+    const int left = 12 * 6 * scale, right = 16 * scale, top = 16 * scale + title_h, bottom = 30 * scale;
+    const int pw = img.width - left - right, ph = img.height - top - bottom;
+    const int title_scale = text_width(title, scale) <= img.width - left ? scale : 1;
+    draw_text(img, title_scale == scale ? left : 4, 8 * scale, title, title_scale, kBlack);
+
+    // y range over the finite values of every curve (positive ones on a log axis), including 0 on a linear one.
+    const bool log_y = o.log_y;
+    double lo = log_y ? INFINITY : 0, hi = log_y ? -INFINITY : 0;
+    for (const auto* sc : all)
+        for (int c : columns)
+            for (int t = 1; t <= sc->T(); ++t) {
+                const double v = schedule_value(*sc, c, t);
+                if (!std::isfinite(v) || (log_y && v <= 0)) continue;
+                const double y = log_y ? std::log10(v) : v;
+                lo = std::min(lo, y), hi = std::max(hi, y);
+            }
+    if (!(hi >= lo)) lo = 0, hi = 1;
+    if (log_y) lo = std::max(lo, hi - 30);   // at most 30 decades: subnormal tails would flatten the rest
     if (hi - lo < 1e-12) hi = lo + 1;
-    const double ys = nice_step(hi - lo, 5);
+    const double ys = log_y ? std::max(1.0, std::ceil((hi - lo) / 6)) : nice_step(hi - lo, 5);
     lo = std::floor(lo / ys + 1e-9) * ys, hi = std::ceil(hi / ys - 1e-9) * ys;   // whole ticks at both ends
-    const auto px = [&](double t) { return left + (T > 1 ? (t - 1) / (T - 1) : 0.5) * pw; };
+    const double x_max = same_T ? main_schedule.T() : 1.0;
+    const auto px = [&](double x) { return left + (x_max > 1 ? (x - 1) / (x_max - 1) : x) * pw; };
+    const auto xpos = [&](const Schedule& sc, int t) { return same_T ? px(t) : px(double(t) / sc.T()); };
     const auto py = [&](double v) { return top + (1 - (v - lo) / (hi - lo)) * ph; };
 
     for (double v = std::ceil(lo / ys) * ys; v <= hi + 1e-9 * ys; v += ys) {
         const int y = int(std::lround(py(v)));
         fill_rect(img, left, y, left + pw, y + 1, kGrid);
-        const std::string label = format_number(std::abs(v) < 1e-12 * ys ? 0.0 : v);
+        const std::string label = log_y ? "1e" + std::to_string(int(std::lround(v)))
+                                        : format_number(std::abs(v) < 1e-12 * ys ? 0.0 : v);
         draw_text(img, left - 6 * scale - text_width(label, scale), y - 4 * scale, label, scale, kAxis);
     }
-    const double xs = std::max(1.0, nice_step(std::max(1, T - 1), 5));   // whole timesteps only
-    for (double t = xs; t <= T; t += xs) {
-        const int x = int(std::lround(px(t)));
-        fill_rect(img, x, top, x + 1, top + ph, kGrid);
-        const std::string label = std::to_string(int(t));
-        draw_text(img, x - text_width(label, scale) / 2, top + ph + 6 * scale, label, scale, kAxis);
+    if (same_T) {
+        const int T = main_schedule.T();
+        const double xs = std::max(1.0, nice_step(std::max(1, T - 1), 5));   // whole timesteps only
+        for (double t = xs; t <= T; t += xs) {
+            const int x = int(std::lround(px(t)));
+            fill_rect(img, x, top, x + 1, top + ph, kGrid);
+            const std::string label = std::to_string(int(t));
+            draw_text(img, x - text_width(label, scale) / 2, top + ph + 6 * scale, label, scale, kAxis);
+        }
+    } else {
+        for (int k = 1; k <= 5; ++k) {
+            const int x = int(std::lround(left + k / 5.0 * pw));
+            fill_rect(img, x, top, x + 1, top + ph, kGrid);
+            const std::string label = format_number(k / 5.0);
+            draw_text(img, x - text_width(label, scale) / 2, top + ph + 6 * scale, label, scale, kAxis);
+        }
     }
     fill_rect(img, left, top, left + 1, top + ph + 1, kAxis);
     fill_rect(img, left, top + ph, left + pw + 1, top + ph + 1, kAxis);
-    draw_text(img, left + pw - text_width("t", scale), top + ph + 18 * scale, "t", scale, kAxis);
-    if (o.marker_t >= 1 && o.marker_t <= T) {
-        const int x = int(std::lround(px(o.marker_t)));
+    const char* x_name = same_T ? "t" : "t/T";
+    draw_text(img, left + pw - text_width(x_name, scale), top + ph + 18 * scale, x_name, scale, kAxis);
+    if (o.marker_t >= 1 && o.marker_t <= main_schedule.T()) {
+        const int x = int(std::lround(xpos(main_schedule, o.marker_t)));
         fill_rect(img, x, top, x + scale, top + ph, kMarker);
     }
 
-    int legend_y = top + 6 * scale, k = 0;
-    for (const auto& name : o.curves) {
-        const auto column = schedule_column(name);
-        if (!column) continue;
-        const int c = *column;
-        const uint8_t* color = kOthers[k % 5];
-        for (const auto& n : kNamed)
-            if (name == n.name) color = n.rgb;
-        ++k;
-        double prev_x = 0, prev_y = 0;
-        bool have_prev = false;
-        for (int t = 1; t <= T; ++t) {
-            const double v = schedule_value(s, c, t);
-            if (!std::isfinite(v)) { have_prev = false; continue; }
-            const double x = px(t), y = py(v);
-            if (have_prev) draw_line(img, prev_x, prev_y, x, y, scale / 2, color);
-            else plot_dot(img, int(std::lround(x)), int(std::lround(y)), scale / 2, color);
-            prev_x = x, prev_y = y, have_prev = true;
-        }
-        const int lx = left + pw - text_width(name, scale) - 30 * scale;
-        fill_rect(img, lx, legend_y + 3 * scale, lx + 20 * scale, legend_y + 5 * scale, color);
-        draw_text(img, lx + 24 * scale, legend_y, name, scale, kAxis);
+    // Dash patterns in pixels (on, off), solid for the main schedule.
+    static constexpr int kDash[][2] = {{1, 0}, {10, 6}, {3, 4}, {14, 4}, {6, 3}};
+    int legend_y = top + 6 * scale;
+    const auto legend = [&](const std::string& text, const uint8_t* color, int dash) {
+        const int lx = left + pw - text_width(text, scale) - 40 * scale;
+        static constexpr uint8_t kWhite[3] = {255, 255, 255};   // the legend stays readable over the curves
+        fill_rect(img, lx - 3 * scale, legend_y - 2 * scale, left + pw - 2 * scale, legend_y + kGlyphLine * scale - 1 * scale, kWhite);
+        const int on = kDash[dash % 5][0] * scale, off = kDash[dash % 5][1] * scale;
+        for (int x = 0; x < 30 * scale; ++x)
+            if (off == 0 || x % (on + off) < on) fill_rect(img, lx + x, legend_y + 3 * scale, lx + x + 1, legend_y + 5 * scale, color);
+        draw_text(img, lx + 34 * scale, legend_y, text, scale, kAxis);
         legend_y += kGlyphLine * scale;
+    };
+    struct Legend { std::string text; const uint8_t* color; int dash; };
+    std::vector<Legend> legends;
+    for (std::size_t si = 0; si < all.size(); ++si) {
+        const Schedule& sc = *all[si];
+        const int dash = colour_per_schedule ? 0 : int(si);
+        for (std::size_t k = 0; k < columns.size(); ++k) {
+            const int c = columns[k];
+            const uint8_t* color = kOthers[k % 5];
+            for (const auto& n : kNamed)
+                if (std::string(kScheduleColumns[std::size_t(c)]) == n.name) color = n.rgb;
+            if (colour_per_schedule) color = kSchedules[si % 5];
+            const int on = kDash[dash % 5][0] * scale, off = kDash[dash % 5][1] * scale;
+            double prev_x = 0, prev_y = 0, run = 0;
+            bool have_prev = false;
+            for (int t = 1; t <= sc.T(); ++t) {
+                double v = schedule_value(sc, c, t);
+                if (!std::isfinite(v) || (log_y && v <= 0)) { have_prev = false; continue; }
+                if (log_y) v = std::max(std::log10(v), lo);
+                const double x = xpos(sc, t), y = py(v);
+                if (have_prev) {
+                    const double len = std::hypot(x - prev_x, y - prev_y);
+                    // Dashes follow the curve's length; short segments are kept or skipped whole.
+                    if (off == 0 || std::fmod(run, double(on + off)) < on) draw_line(img, prev_x, prev_y, x, y, scale / 2, color);
+                    run += len;
+                } else {
+                    plot_dot(img, int(std::lround(x)), int(std::lround(y)), scale / 2, color);
+                }
+                prev_x = x, prev_y = y, have_prev = true;
+            }
+            std::string name = kScheduleColumns[std::size_t(c)];
+            if (all.size() > 1) name = colour_per_schedule ? schedule_label(sc.params) : name + " (" + schedule_label(sc.params) + ")";
+            legends.push_back({name, color, dash});
+        }
     }
+    for (const auto& l : legends) legend(l.text, l.color, l.dash);
     return img;
 }
 

@@ -45,6 +45,31 @@ TEST_CASE("a session survives a round trip through its JSON") {
     CHECK(session_json(*back) == text);
 }
 
+TEST_CASE("a session keeps main's views, the chain process and the newer schedule families") {
+    Session s;
+    s.view = "step";
+    s.process = ddpm::Process::Chain;
+    s.params = ddpm::default_params(ddpm::ScheduleKind::Edm);
+    s.params.rho = 5;
+    s.params.shift = 3;
+    s.pins = {ddpm::default_params(ddpm::ScheduleKind::Laplace)};
+    s.pins[0].mu = 0.5;
+    auto back = parse_session(session_json(s), "");
+    REQUIRE(back.ok());
+    CHECK(back->view == "step");
+    CHECK(back->process == ddpm::Process::Chain);
+    CHECK(back->params == s.params);
+    REQUIRE(back->pins.size() == 1);
+    CHECK(back->pins[0] == s.pins[0]);
+    for (const char* view : {"compare", "toy2d", "ribbon"}) {
+        s.view = view;
+        auto v = parse_session(session_json(s), "");
+        REQUIRE(v.ok());
+        CHECK(v->view == view);
+    }
+    CHECK(!parse_session(R"({"ddpm_viz_session": 1, "process": "teleport"})", "").ok());
+}
+
 TEST_CASE("a session's relative image path is taken from the session's folder; samples stay") {
     Session s;
     s.image = "pics/cat.png";

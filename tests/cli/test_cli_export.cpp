@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 
@@ -261,4 +262,30 @@ TEST_CASE("MP4 needs ffmpeg: a clear message without it, an H.264 file with it",
     CHECK(mp4.substr(4, 4) == "ftyp");
     CHECK(mp4.find("avc1") != std::string::npos);
     CHECK(listing(dir.path) == std::vector<std::string>{"a.mp4", "a.mp4.manifest.json"});
+}
+
+TEST_CASE("FILE.npy loads with numpy as float32 (N, H, W, 3) and rounds to the PNG frames", "[cli][export][npy]") {
+    test::TempDir dir;
+    REQUIRE(test::run_viz("export " + kCat + " --t 0,300 --seed 4 --out '" + (dir / "x.npy") + "'").code == 0);
+    REQUIRE(test::run_viz("export " + kCat + " --t 300 --seed 4 --out '" + (dir / "x300.png") + "'").code == 0);
+    // numpy (python3-numpy, installed by ./build.sh test) writes frame 1 in the 8-bit display mapping.
+    const std::string script =
+        "import numpy as np, sys\n"
+        "a = np.load(sys.argv[1])\n"
+        "assert a.dtype == np.float32 and a.shape == (2, 300, 451, 3) and a.flags['C_CONTIGUOUS'], (a.dtype, a.shape)\n"
+        "v = np.round((a[0] + 1) * 127.5).astype(np.float32)\n"   // x0 = pixel / 127.5 - 1, in float32
+        "assert np.array_equal(a[0], v / np.float32(127.5) - np.float32(1))\n"
+        "assert (np.abs(a[1]) > 1).any()\n"
+        "np.floor((np.clip(a[1], -1, 1) + 1) * 127.5 + 0.5).astype(np.uint8).tofile(sys.argv[2])\n";
+    std::ofstream(dir / "check.py") << script;
+    const std::string cmd = "/usr/bin/python3 '" + (dir / "check.py") + "' '" + (dir / "x.npy") + "' '" + (dir / "u8.raw") + "'";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    const std::string u8 = test::slurp(dir / "u8.raw");
+    auto png = ddpm::load_image(dir / "x300.png");
+    REQUIRE(png.ok());
+    const ddpm::Rgb8 frame = ddpm::to_rgb8(*png);
+    REQUIRE(u8.size() == frame.pixels.size());
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < u8.size(); ++i) differ += uint8_t(u8[i]) != frame.pixels[i];
+    CHECK(differ == 0);
 }

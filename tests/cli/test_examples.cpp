@@ -1,8 +1,9 @@
 // Every example of README.md and of --help runs as written, each in an empty folder: the headless ones
-// (schedule, export, --render) are run; the window's examples need a display (the GUI tests cover
-// those flags) and are only counted.
+// (schedule, export, stats, toy, --render) are run; the window's examples need a display (the GUI tests cover
+// those flags) and are only counted. An example reading scheduler_config.json gets a real one to read.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -13,7 +14,8 @@
 namespace {
 
 bool headless(const std::string& args) {
-    return args.rfind("schedule", 0) == 0 || args.rfind("export", 0) == 0 || args.find("--render") != std::string::npos ||
+    return args.rfind("schedule", 0) == 0 || args.rfind("export", 0) == 0 || args.rfind("stats", 0) == 0 ||
+           args.rfind("toy", 0) == 0 || args.find("--render") != std::string::npos ||
            args.find("--help") != std::string::npos || args.find("--version") != std::string::npos;
 }
 
@@ -39,6 +41,10 @@ void run_all(const std::vector<std::string>& list, int min_headless) {
     for (const auto& args : list) {
         if (!headless(args)) continue;
         test::TempDir dir;   // each in its own empty folder, as a reader trying one would
+        // Examples that read the reader's own diffusers scheduler_config.json get Stable Diffusion 1.5's.
+        if (args.find("scheduler_config.json") != std::string::npos)
+            std::filesystem::copy_file(std::string(DDPM_SOURCE_DIR) + "/tests/fixtures/schedulers/sd15.json",
+                                       dir.path / "scheduler_config.json");
         INFO("ddpm-viz " << args);
         const auto r = test::run_viz(args, "cd '" + dir.path.string() + "' &&");
         INFO(r.err);
@@ -58,7 +64,7 @@ TEST_CASE("every headless example in README.md runs as written") {
 
 TEST_CASE("every example in --help and export --help runs as written") {
     std::vector<std::string> list;
-    for (const char* help : {"--help", "export --help", "schedule --help"}) {
+    for (const char* help : {"--help", "export --help", "schedule --help", "stats --help", "toy --help"}) {
         const auto r = test::run_viz(help);
         REQUIRE(r.code == 0);
         for (const auto& e : examples(r.out, true)) list.push_back(e);

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "ddpm/chain.h"
 #include "ddpm/image.h"
 #include "ddpm/noise.h"
 #include "ddpm/rng.h"
@@ -43,7 +44,7 @@ Agreement compare(const Rgb8& a, const Rgb8& b) {
 Image random_image(int width, int height, uint32_t seed) {
     Image image{width, height, std::vector<float>(std::size_t(width) * height * 3)};
     for (std::size_t i = 0; i < image.data.size(); ++i)
-        image.data[i] = from_u8(uint8_t(rng::mix32(uint32_t(i) + seed) >> 24));
+        image.data[i] = from_u8(uint8_t(rng::bits({seed, 0xffffu}, i)[0] >> 24));
     return image;
 }
 
@@ -210,4 +211,50 @@ TEST_CASE("A released render target frees its texture and renders the same x_t a
     CHECK(target.width() == 0);
     renderer.render_xt(target, u);
     CHECK(gpu::read_back(target).pixels == before.pixels);
+}
+
+namespace {
+void check_chain_parity(const Image& x0, const ScheduleParams& params, std::initializer_list<int> ts, uint32_t seed) {
+    require_gl();
+    gpu::Renderer renderer;
+    REQUIRE(renderer.init().ok());
+    REQUIRE(renderer.upload(x0).ok());
+    const auto schedule = make_schedule(params);
+    REQUIRE(schedule.ok());
+    const ChainSchedule chain = make_chain_schedule(*schedule);
+    for (int t : ts) {
+        gpu::RenderTarget target;
+        renderer.render_xt(target, gpu::chain_xt_uniforms(chain, t, seed));
+        const Agreement a = compare(gpu::read_back(target), to_rgb8(chain_sample(x0, chain, t, seed)));
+        INFO(schedule_name(params.kind) << " T=" << params.T << " t=" << t << " seed=" << seed << " image " << x0.width
+                                        << "x" << x0.height << ": equal " << a.equal_fraction);
+        CHECK(a.equal_fraction >= 0.999);
+        CHECK(a.max_difference <= 1);
+    }
+}
+}  // namespace
+
+TEST_CASE("GPU x_t of the Markov chain equals core's chain_sample within one 8-bit level", "[gpu][chain]") {
+    const Image cat = chelsea();
+    check_chain_parity(cat, ScheduleParams{}, {0, 1, 2, 250, 499, 500, 501, 999, 1000}, 3);
+    check_chain_parity(cat, default_params(ScheduleKind::Cosine), {1, 333, 1000}, 4000000000u);
+    ScheduleParams sd = default_params(ScheduleKind::ScaledLinear);
+    sd.zero_terminal_snr = true;
+    check_chain_parity(cat, sd, {1, 999, 1000}, 42);
+    ScheduleParams big;
+    big.T = 100000;
+    check_chain_parity(random_image(33, 17, 7), big, {1, 2, 31415, 50000, 99999, 100000}, 9);
+}
+
+TEST_CASE("GPU chain and closed form differ pixel by pixel at the same t and seed", "[gpu][chain]") {
+    require_gl();
+    const Image cat = chelsea();
+    gpu::Renderer renderer;
+    REQUIRE(renderer.init().ok());
+    REQUIRE(renderer.upload(cat).ok());
+    const auto s = make_schedule(ScheduleParams{});
+    gpu::RenderTarget a, b;
+    renderer.render_xt(a, gpu::xt_uniforms(*s, 500, 1));
+    renderer.render_xt(b, gpu::chain_xt_uniforms(make_chain_schedule(*s), 500, 1));
+    CHECK(compare(gpu::read_back(a), gpu::read_back(b)).equal_fraction < 0.1);
 }

@@ -85,6 +85,20 @@ int count_colour(const ddpm::Rgb8& image, Box box, int r, int g, int b, int tole
     return n;
 }
 
+// Pixels of a text colour drawn anti-aliased at any brightness: the UI font's thin strokes seldom reach the
+// full colour, but keep its proportions (g/r and b/r within 0.06 of the colour's, red channel at least 110).
+int count_hue(const ddpm::Rgb8& image, Box box, int r, int g, int b) {
+    int n = 0;
+    for (int y = box.y0; y < box.y1; ++y)
+        for (int x = box.x0; x < box.x1; ++x) {
+            const uint8_t* p = at(image, x, y);
+            if (p[0] < 110) continue;
+            const double gr = double(p[1]) / p[0], br = double(p[2]) / p[0];
+            n += std::abs(gr - double(g) / r) < 0.06 && std::abs(br - double(b) / r) < 0.06;
+        }
+    return n;
+}
+
 }  // namespace
 
 TEST_CASE("The window shows the cat dissolving as t moves, and the schedule plots", "[gui]") {
@@ -192,4 +206,67 @@ TEST_CASE("A photo dropped on the window replaces the cat, and a broken file lea
     CHECK(coffee == "ddpm-viz - coffee.png");
     CHECK(after_broken == "ddpm-viz - coffee.png");
     CHECK(alive);
+}
+
+TEST_CASE("The Distribution, Reparameterization and How it works windows open and draw their curves", "[gui]") {
+    // Each window covers the middle of the image view with its dark background; each adds its own colour there,
+    // which the others lack.
+    const Box middle{440, 110, 930, 470};
+    const ddpm::Rgb8 dist = screenshot("distribution", "--t 1000 --show distribution");
+    const ddpm::Rgb8 reparam = screenshot("reparam", "--t 1000 --show reparam");
+    const ddpm::Rgb8 how = screenshot("how-it-works", "--t 1000 --show how-it-works");
+    // The exact q(x_t) in orange.
+    CHECK(count_colour(dist, middle, 255, 160, 60, 30) > count_colour(reparam, middle, 255, 160, 60, 30) + 400);
+    // The density N(mu, sigma^2) in green.
+    CHECK(count_colour(reparam, middle, 120, 220, 120, 30) > count_colour(dist, middle, 120, 220, 120, 30) + 120);
+    // Section headings in gold, at the left edge of the How it works window (x 335..965 in this layout).
+    const Box how_box{335, 60, 965, 630};
+    INFO("gold: how " << count_hue(how, how_box, 255, 204, 115) << ", distribution " << count_hue(dist, how_box, 255, 204, 115));
+    CHECK(count_hue(how, how_box, 255, 204, 115) > count_hue(dist, how_box, 255, 204, 115) + 300);
+}
+
+TEST_CASE("T = 10 warns in the values panel that x_T is far from the prior", "[gui]") {
+    // The warning is gold text under the values, in the Controls column; T = 1000 has none there.
+    // At UI scale 0.75 the whole merged Controls column (process, schedule families, values) fits in 800 px.
+    const Box values{4, 40, 350, 780};
+    const ddpm::Rgb8 short_chain = screenshot("t10", "--T 10 --t 10 --ui-scale 0.75");
+    const ddpm::Rgb8 long_chain = screenshot("t1000", "--t 1000 --ui-scale 0.75");
+    INFO("gold: T = 10 " << count_hue(short_chain, values, 255, 191, 77) << ", T = 1000 " << count_hue(long_chain, values, 255, 191, 77));
+    CHECK(count_hue(short_chain, values, 255, 191, 77) > 200);
+    CHECK(count_hue(long_chain, values, 255, 191, 77) < 20);
+}
+
+TEST_CASE("The step view shows x_{t-1} and x_t nearly alike and the step's noise between them", "[gui][chain]") {
+    const ddpm::Rgb8 shot = screenshot("step", "--view step --t 100 --process chain");
+    // Tiles of the merged layout: x_{t-1} at x 368..593, the noise at 676..901, x_t at 933..1158 (y 152..300).
+    const Box prev{380, 160, 580, 290}, noise{700, 160, 880, 290}, xt{945, 160, 1145, 290};
+    // One step of beta = 0.002 changes each value by about 0.045 (3 levels of 255), the noise tile is N(0, 1).
+    const double step_change = mean_abs_difference(shot, [&] {
+        ddpm::Rgb8 moved = shot;   // x_t's tile laid over x_{t-1}'s
+        for (int y = prev.y0; y < prev.y1; ++y)
+            for (int x = prev.x0; x < prev.x1; ++x)
+                std::copy_n(at(shot, x + (xt.x0 - prev.x0), y), 3,
+                            &moved.pixels[(std::size_t(y) * moved.width + std::size_t(x)) * 3]);
+        return moved;
+    }(), prev);
+    INFO("mean |x_t - x_{t-1}| " << step_change << ", noise tile sd " << stddev(shot, noise));
+    CHECK(step_change < 12);
+    CHECK(stddev(shot, noise) > 60);
+}
+
+TEST_CASE("The compare view shows two different noisy images and the probe window draws the chain path", "[gui][chain]") {
+    const ddpm::Rgb8 cmp = screenshot("compare", "--view compare --t 500");
+    const Box closed{400, 120, 680, 300}, chain{745, 120, 1025, 300};
+    CHECK(stddev(cmp, closed) > 40);
+    CHECK(stddev(cmp, chain) > 40);
+    ddpm::Rgb8 shifted = cmp;
+    for (int y = closed.y0; y < closed.y1; ++y)
+        for (int x = closed.x0; x < closed.x1; ++x)
+            std::copy_n(at(cmp, x + (chain.x0 - closed.x0), y), 3, &shifted.pixels[(std::size_t(y) * shifted.width + std::size_t(x)) * 3]);
+    CHECK(mean_abs_difference(cmp, shifted, closed) > 30);   // pixel by pixel they differ
+
+    const ddpm::Rgb8 probe = screenshot("probe", "--process chain --t 300 --probe 200,150");
+    const int red = count_colour(probe, Box{710, 110, 1240, 380}, 255, 90, 70, 50);
+    INFO(red << " chain-path pixels");
+    CHECK(red > 300);
 }

@@ -9,19 +9,20 @@
 #include <string_view>
 #include <vector>
 
+#include "ddpm/chain.h"
 #include "ddpm/image.h"
 #include "ddpm/result.h"
 #include "ddpm/schedule.h"
 
 namespace ddpm {
 
-enum class ExportKind { Frame, Sequence, Filmstrip, Gif, Mp4, ScheduleCsv, ScheduleJson, Plot };
+enum class ExportKind { Frame, Sequence, Filmstrip, Gif, Mp4, ScheduleCsv, ScheduleJson, Plot, Npy };
 
 struct ExportKindName {
     ExportKind kind;
     const char* name;   // manifest "kind", UI label
 };
-inline constexpr std::array<ExportKindName, 8> kExportKinds{{
+inline constexpr std::array<ExportKindName, 9> kExportKinds{{
     {ExportKind::Frame, "frame"},
     {ExportKind::Sequence, "sequence"},
     {ExportKind::Filmstrip, "filmstrip"},
@@ -30,6 +31,7 @@ inline constexpr std::array<ExportKindName, 8> kExportKinds{{
     {ExportKind::ScheduleCsv, "schedule-csv"},
     {ExportKind::ScheduleJson, "schedule-json"},
     {ExportKind::Plot, "plot"},
+    {ExportKind::Npy, "npy"},
 }};
 const char* export_kind_name(ExportKind kind);
 // Kinds that noise the input image (the others only need the schedule).
@@ -67,6 +69,9 @@ struct PlotOptions {
     int width = 960, height = 540;
     std::vector<std::string> curves{"alpha_bar", "sqrt_alpha_bar", "sqrt_one_minus_alpha_bar"};   // kScheduleColumns names
     int marker_t = -1;        // a vertical line at this t; -1: none
+    bool log_y = false;       // log10 y axis over the positive values
+    std::string title;        // "" : the schedule's label (and the pins')
+    std::vector<ScheduleParams> pins;   // more schedules on the same axes, each with its own dash
 };
 
 // Everything an export needs, by value, so a worker thread can own it.
@@ -78,6 +83,7 @@ struct ExportRequest {
     ScheduleParams params;
     std::vector<int> ts;               // timesteps, in order (parse_t_list)
     uint32_t seed = 0;
+    Process process = Process::Closed;  // x_t of the closed form (one eps) or of the chain's path
     std::string view = "xt";           // Frame: "xt", or "equation" for x0 + eps = x_t side by side
     int max_side = 0;                  // > 0: downsize x0 so its longer side is at most this
     std::string out;                   // the file, or for Sequence the folder
@@ -138,6 +144,9 @@ Rgb8 render_plot(const Schedule& s, const PlotOptions& options);
 // Median-cut palette per frame and Floyd-Steinberg dithering; frames must share one size.
 Result<std::vector<uint8_t>> encode_gif(const std::vector<Rgb8>& frames, const GifOptions& options,
                                         unsigned threads = 0);
+// NumPy .npy version 1.0, '<f4', C order, of the given shape: the header (padded so the data
+// starts at a multiple of 64 bytes, as numpy writes it) followed by the floats' bytes.
+std::vector<uint8_t> npy_header(const std::vector<std::size_t>& shape);
 std::string manifest_json(const ExportRequest& request, const std::vector<std::string>& files);
 // Draws ASCII text with stb_easy_font's glyphs, each glyph pixel a scale x scale block.
 void draw_text(Rgb8& image, int x, int y, const std::string& text, int scale, const uint8_t rgb[3]);

@@ -11,8 +11,9 @@ namespace ddpm {
 // Noise streams of one seed: q_sample's eps is stream 0, the Markov step t uses stream t.
 constexpr uint32_t kEpsStream = 0;
 constexpr uint32_t kPosteriorStream = 0x40000000u;   // + t, for posterior samples
+// kChainStream = 0x80000000 | t: the random-access chain's bisection node t (ddpm/chain.h).
 
-// eps of q_sample as an image: eps[i] = rng::normal(stream_key(seed, stream), i).
+// eps of q_sample as an image: channel c of pixel p is rng::normal4(stream_key(seed, stream), p).v[c].
 Image noise_image(int width, int height, uint32_t seed, uint32_t stream = kEpsStream, unsigned threads = 0);
 
 // out = a * x + b * eps, elementwise (the reparameterisation with eps given).

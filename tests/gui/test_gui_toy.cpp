@@ -1,0 +1,75 @@
+// The 2D toy view and the 1D ribbon in the real window (Xvfb of the ctest fixture): the points are
+// drawn by the GPU shader, the ribbon by core; both read back from --screenshot PNGs.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "ddpm/image.h"
+
+namespace {
+
+std::string toy_display() {
+    if (const char* dir = std::getenv("DDPM_XVFB_DIR")) {
+        std::ifstream in(std::string(dir) + "/display");
+        std::string number;
+        in >> number;
+        if (!number.empty()) return ":" + number;
+    }
+    const char* env = std::getenv("DISPLAY");
+    return env ? env : "";
+}
+
+ddpm::Rgb8 toy_screenshot(const std::string& name, const std::string& flags) {
+    const std::string x = toy_display();
+    INFO("no X display: run through ctest, whose fixture starts Xvfb");
+    REQUIRE_FALSE(x.empty());
+    const std::filesystem::path dir = std::filesystem::path(DDPM_BINARY_DIR) / "tests" / "gui-out";
+    std::filesystem::create_directories(dir / "config");
+    const std::string png = (dir / (name + ".png")).string();
+    std::filesystem::remove(png);
+    const std::string command = "env DISPLAY=" + x + " XDG_CONFIG_HOME='" + (dir / "config").string() + "' '" +
+                                DDPM_VIZ_EXE + "' --screenshot '" + png + "' " + flags;
+    INFO(command);
+    REQUIRE(std::system(command.c_str()) == 0);
+    auto image = ddpm::load_image(png);
+    REQUIRE(image.ok());
+    return ddpm::to_rgb8(*image);
+}
+
+// Pixels in the image panel's canvas area whose channels spread by more than 80 (coloured points or heat).
+int coloured_pixels(const ddpm::Rgb8& img, int x0, int y0, int x1, int y1, int* yellow = nullptr) {
+    int n = 0;
+    for (int y = y0; y < y1; ++y)
+        for (int x = x0; x < x1; ++x) {
+            const uint8_t* p = &img.pixels[(std::size_t(y) * std::size_t(img.width) + std::size_t(x)) * 3];
+            const int hi = std::max({p[0], p[1], p[2]}), lo = std::min({p[0], p[1], p[2]});
+            n += hi - lo > 80;
+            if (yellow) *yellow += p[0] > 200 && p[1] > 150 && p[2] < 140;
+        }
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("The 2D toy view draws the points on the GPU, gathered at t = 0 and spread at t = T", "[gui][toy]") {
+    const ddpm::Rgb8 t0 = toy_screenshot("toy-t0", "--view toy2d --t 0 --toy-points 5000");
+    const ddpm::Rgb8 tT = toy_screenshot("toy-tT", "--view toy2d --t 1000 --toy-points 5000");
+    // The canvas sits in the middle of the image panel (x 650..990, y 130..470 at 1280x800).
+    const int c0 = coloured_pixels(t0, 650, 140, 990, 465), cT = coloured_pixels(tT, 650, 140, 990, 465);
+    INFO("coloured pixels: t = 0 " << c0 << ", t = T " << cT);
+    CHECK(c0 > 2000);
+    // At t = 0 the moons cover a thin band; at t = T the same points fill the N(0, I) disc.
+    CHECK(cT > c0 * 1.3);
+}
+
+TEST_CASE("The ribbon view shows the density from the data to N(0, 1)", "[gui][toy]") {
+    const ddpm::Rgb8 r = toy_screenshot("ribbon", "--view ribbon --t 300");
+    int yellow = 0;
+    const int coloured = coloured_pixels(r, 430, 120, 1260, 430, &yellow);
+    INFO(coloured << " coloured, " << yellow << " yellow");
+    CHECK(coloured > 50000);
+    CHECK(yellow > 5000);
+}
