@@ -9,9 +9,11 @@ cd "$(dirname "$0")"
 
 packages=(cmake g++ make pkg-config libimgui-dev libglfw3-dev python3-glad libstb-dev catch2 libcli11-dev
           nlohmann-json3-dev libgif-dev libpng-dev libjpeg62-turbo-dev zlib1g-dev libbenchmark-dev libegl-dev libegl-mesa0 libgl1-mesa-dri
-          libx11-dev xvfb xauth)
+          libx11-dev xvfb xauth libfontconfig1-dev fonts-dejavu-core fonts-wqy-microhei gettext)
 # The tests also encode an MP4, which needs the ffmpeg command (optional for running ddpm-viz).
-[ "${1:-run}" = test ] && packages+=(ffmpeg python3-numpy)
+# The install test validates the desktop entry and the AppStream metainfo; `cpack -G DEB` needs
+# dpkg-shlibdeps (dpkg-dev) and lintian checks the package.
+[ "${1:-run}" = test ] && packages+=(ffmpeg desktop-file-utils appstream dpkg-dev lintian python3-numpy)
 # The sanitizer and fuzzing stage needs clang and its libFuzzer runtime.
 [ "${1:-run}" = sanitize ] && packages+=(ffmpeg clang-14 libclang-rt-14-dev)
 missing=()

@@ -2,9 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <utility>
 
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+
 #include "ddpm/embedded.h"
+#include "i18n.h"
 
 namespace {
 // False when the GPU refused the image; x0 stays.
@@ -24,8 +30,10 @@ bool set_image(App& app, ddpm::Image image, std::string source, std::vector<uint
     app.xt_target_valid = false;
     app.image_view.fit = true;
     app.status_is_error = false;
-    app.status = "Opened " + app.image_source + " (" + std::to_string(app.x0.width) + "x" +
-                 std::to_string(app.x0.height) + ")" + (note.empty() ? "" : "; " + note);
+    char text[1024];
+    std::snprintf(text, sizeof text, note.empty() ? tr("Opened %s (%dx%d)") : tr("Opened %s (%dx%d); %s"),
+                  app.image_source.c_str(), app.x0.width, app.x0.height, note.c_str());
+    app.status = text;
     return true;
 }
 }  // namespace
@@ -47,6 +55,23 @@ ddpm::Result<LoadedImage> load_embedded_image(const char* name) {
                        std::vector<uint8_t>(file->data, file->data + file->size)};
 }
 
+std::string embedded_sample_name(const std::string& argument) {
+    std::string name = argument.rfind("embedded:", 0) == 0 ? argument.substr(9) : argument;
+    if (name.find('.') == std::string::npos) name += ".png";
+    return ddpm::find_embedded(ddpm::embedded_assets(), name.c_str()) ? name : std::string();
+}
+
+ddpm::Result<LoadedImage> load_image_argument(const std::string& argument, const ddpm::ImageLimits& limits) {
+    // A file of that name wins: a photo called "coffee" in the current folder is the user's.
+    std::error_code ec;
+    const bool is_file = std::filesystem::exists(argument, ec);
+    if (!is_file)
+        if (const std::string sample = embedded_sample_name(argument); !sample.empty()) return load_embedded_image(sample.c_str());
+    auto loaded = load_image_file(argument, limits);
+    if (!loaded && !is_file) return ddpm::Error{loaded.error() + " (the embedded samples are chelsea, astronaut and coffee)"};
+    return loaded;
+}
+
 namespace {
 bool open_loaded(App& app, ddpm::Result<LoadedImage> loaded) {
     if (!loaded) {
@@ -59,7 +84,7 @@ bool open_loaded(App& app, ddpm::Result<LoadedImage> loaded) {
 }  // namespace
 
 bool open_image_file(App& app, const std::string& path) {
-    return open_loaded(app, load_image_file(path, app.image_limits));
+    return open_loaded(app, load_image_argument(path, app.image_limits));
 }
 bool open_embedded_image(App& app, const char* name) { return open_loaded(app, load_embedded_image(name)); }
 
@@ -89,8 +114,51 @@ void apply_schedule_edits(App& app) {
 
 void set_t(App& app, int t) { app.t = std::clamp(t, 0, app.schedule.T()); }
 
+void save_app_settings(App& app) {
+    if (app.settings_path.empty()) return;
+    if (ddpm::Status s = save_settings(app.settings_path, app.settings); !s) {
+        app.status = s.error;
+        app.status_is_error = true;
+    }
+}
+
+void set_user_scale(App& app, float scale) {
+    scale = std::clamp(scale, kMinUiScale, kMaxUiScale);
+    if (scale == app.user_scale) return;
+    app.user_scale = app.settings.ui_scale = scale;
+    app.fonts_stale = true;
+    app.reset_layout = true;   // the first-use layout at the new size
+    save_app_settings(app);
+}
+
+void set_app_language(App& app, const std::string& code) {
+    std::string why;
+    if (!i18n::set_language(code, &why)) {
+        app.status = why;
+        app.status_is_error = true;
+    }
+    app.settings.language = code;
+    app.fonts_stale = true;
+    save_app_settings(app);
+}
+
 void handle_keys(App& app) {
     const ImGuiIO& io = ImGui::GetIO();
+    // Ctrl +/-/0 and F11 work everywhere, even while a field has the keyboard.
+    if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)))
+        set_user_scale(app, next_ui_scale(app.user_scale, +1));
+    if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)))
+        set_user_scale(app, next_ui_scale(app.user_scale, -1));
+    if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_0, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_0, false))) set_user_scale(app, 1);
+    if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) {
+        app.presentation = !app.presentation;
+        app.fonts_stale = true;
+    }
+    if (app.presentation && !io.WantTextInput && ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false) &&
+        !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {
+        app.presentation = false;
+        app.fonts_stale = true;
+    }
     // Typing into a field, or a menu or modal ("Replace files?") is open: the keys are theirs.
     if (io.WantTextInput || ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) return;
     const int step = io.KeyShift ? 10 : 1;

@@ -16,10 +16,12 @@
 #include "ddpm/result.h"
 #include "ddpm/sampling.h"
 #include "ddpm/schedule.h"
+#include "fonts.h"
 #include "distribution_view.h"
 #include "panel_export.h"
 #include "plot.h"
 #include "renderer.h"
+#include "settings.h"
 
 struct GLFWwindow;
 struct Toy2dState;    // app/views/toy2d.h
@@ -51,6 +53,7 @@ struct FileDialog {
 // A schedule kept as faint comparison curves.
 struct PinnedSchedule {
     std::string name;
+    ddpm::ScheduleParams params;   // what rebuilds it (sessions)
     ddpm::Schedule schedule;
 };
 constexpr int kMaxPinned = 4;
@@ -90,13 +93,25 @@ struct App {
     ddpm::SamplingParams sampling;        // steps 0: no sampling subset
     std::vector<int> sampling_ts;         // its t list, noisiest first (marked on the plots)
     ImageViewState image_view;
+    int T_field = 0;                      // the T field's text while it is being typed in
+    bool T_field_active = false;          // applied on Enter or focus loss
     std::string path_field;               // the Open path field (when zenity is not installed)
     std::string pending_open;             // a dropped file, opened after the frame
     std::shared_ptr<FileDialog> file_dialog;   // zenity running in the background
     bool show_open_popup = false;
+    bool show_save_popup = false;
+    std::string session_path_field;       // the Save session path field
     bool reset_layout = false;            // place the panels as on first use, this frame
     ImVec2 display_size{0, 0};            // the window size of the last frame
-    float ui_scale = 1;                   // the monitor's content scale
+    float ui_scale = 1;                   // content_scale x user_scale (x presentation): sizes follow it
+    float content_scale = 1;              // the monitor's content scale (hi-DPI)
+    float user_scale = 1;                 // View > UI scale, Ctrl +/-, --ui-scale
+    bool presentation = false;            // F11: full screen, large type, slider + image + one plot
+    bool fonts_stale = true;              // rebuild the font atlas before the next frame (scale, language)
+    std::string font_note;                // why a font is missing, shown once in the status line
+    SystemFonts fonts;                    // fontconfig's answer, asked once
+    Settings settings;                    // remembered in settings_path ("" in automated runs: not saved)
+    std::string settings_path;
     float frame_ms = 0;                   // smoothed frame time, for the status line
     std::unique_ptr<ExportPanel> export_panel;   // the Export section's settings and running job
     DistributionViewState distribution;   // the Distribution of x_t window
@@ -154,6 +169,11 @@ struct LoadedImage {
 };
 ddpm::Result<LoadedImage> load_image_file(const std::string& path, const ddpm::ImageLimits& limits = {});
 ddpm::Result<LoadedImage> load_embedded_image(const char* name);
+// What the command line calls IMAGE: an image file, or an embedded sample named chelsea,
+// astronaut or coffee (with or without .png) when no file of that name exists.
+ddpm::Result<LoadedImage> load_image_argument(const std::string& argument, const ddpm::ImageLimits& limits = {});
+// The sample's file name for "chelsea", "chelsea.png" or "embedded:chelsea.png"; "" if none.
+std::string embedded_sample_name(const std::string& argument);
 
 // Replaces x0 with an image file; on failure the status line gets core's message and x0 stays.
 bool open_image_file(App& app, const std::string& path);
@@ -161,6 +181,9 @@ bool open_image_file(App& app, const std::string& path);
 bool open_embedded_image(App& app, const char* name);
 // The embedded samples by file name.
 std::vector<const char*> sample_image_names();
+// An image, a sample name or a session (.ddpmviz, .manifest.json), as Open, a drop or Recent gives it.
+bool open_path(App& app, const std::string& path);
+// "linear 1e-4..0.02 T=1000": the schedule in the status line and the pins' legend (not translated).
 // Builds the schedule from app.edit when it changed: valid -> params/schedule, else schedule_error.
 void apply_schedule_edits(App& app);
 // Keyboard: Left/Right (Shift: 10), Home/End, Space; not while typing or while a popup is open.
@@ -171,10 +194,17 @@ void toggle_play(App& app);
 void advance_play(App& app, float seconds);
 void set_t(App& app, int t);
 
+// The UI scale (View menu, Ctrl +/-); saved in the settings.
+void set_user_scale(App& app, float scale);
+// View > Language: switches tr() now, rebuilds the fonts for its glyphs, remembers the choice.
+void set_app_language(App& app, const std::string& code);
+void save_app_settings(App& app);
 // Reads a diffusers scheduler_config.json into the schedule widgets; errors go to the status line.
 bool open_scheduler_config(App& app, const std::string& path);
 // The Schedule section (app/views/schedule_controls.cpp).
 void draw_schedule_controls_view(App& app);
+// The T field: applied on Enter or focus loss, the -/+ buttons at once (app/panels.cpp).
+void draw_T_field(App& app);
 
 // The Compare schedules window (app/views/compare.cpp).
 void draw_compare_view(App& app);

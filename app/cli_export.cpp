@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "app.h"
 #include "cli.h"
 #include "ddpm/export.h"
 #include "ddpm/image.h"
@@ -71,7 +72,6 @@ struct TerminalProgress {
 // --compare: one filmstrip row per schedule (same x0, seed and t list), each row titled with its schedule.
 template <class Flags, class Usage>
 int run_compare(const Flags& f, const std::vector<int>& ts, const Usage& usage) {
-    if (f.image.empty()) return usage("--compare needs an input IMAGE"), kExitUsage;
     if (ts.empty()) return usage("--compare needs --t: a list (0,250,500) or a range START:STOP:STEP"), kExitUsage;
     if (lower_extension(f.out) != ".png") return usage("--compare writes a PNG: give --out FILE.png"), kExitUsage;
     std::vector<ddpm::Schedule> schedules;
@@ -93,11 +93,9 @@ int run_compare(const Flags& f, const std::vector<int>& ts, const Usage& usage) 
     }
     if (schedules.empty()) return usage("--compare needs at least one schedule"), kExitUsage;
     if (schedules.size() > 8) return usage("--compare takes at most 8 schedules"), kExitUsage;
-    auto bytes = ddpm::read_file(f.image);
-    if (!bytes) return fail(kExitFailure, bytes.error());
-    auto x0 = ddpm::decode_image(bytes->data(), bytes->size(), f.image);
-    if (!x0) return fail(kExitFailure, x0.error());
-    ddpm::Image img = f.max_side > 0 ? ddpm::downsize(*x0, f.max_side) : std::move(*x0);
+    auto loaded = load_image_argument(f.image.empty() ? "chelsea" : f.image);   // no IMAGE: the default sample
+    if (!loaded) return fail(kExitFailure, loaded.error());
+    ddpm::Image img = f.max_side > 0 ? ddpm::downsize(loaded->image, f.max_side) : std::move(loaded->image);
     ddpm::FilmstripOptions o;
     o.columns = f.columns, o.gap = f.gap, o.labels = f.labels != "none";
     o.extra = f.labels == "alpha_bar" ? ddpm::FilmstripLabel::AlphaBar : f.labels == "snr" ? ddpm::FilmstripLabel::Snr : ddpm::FilmstripLabel::None;
@@ -146,12 +144,11 @@ int run_probe(const Flags& f, const ddpm::Schedule& s, const std::vector<int>& t
         return fail(kExitUsage, "--probe " + p + ": give the pixel as X,Y (image pixels from the top left), e.g. 200,150");
     const std::string ext = lower_extension(f.out);
     if (ext != ".csv" && ext != ".png") return fail(kExitUsage, "--probe writes FILE.csv (the table) or FILE.png (the plot)");
-    if (f.image.empty()) return fail(kExitUsage, "--probe needs an input IMAGE");
     if (ts.empty()) return fail(kExitUsage, "--probe needs --t: a list (0,10,100) or a range (0:1000:5)");
-    auto bytes = ddpm::read_file(f.image);
-    if (!bytes) return fail(kExitFailure, bytes.error());
-    auto x0 = ddpm::decode_image(bytes->data(), bytes->size(), f.image);
-    if (!x0) return fail(kExitFailure, x0.error());
+    auto loaded = load_image_argument(f.image.empty() ? "chelsea" : f.image);   // no IMAGE: the default sample
+    if (!loaded) return fail(kExitFailure, loaded.error());
+    auto* x0 = &loaded->image;
+    auto* bytes = &loaded->bytes;
     if (f.max_side > 0 && std::max(x0->width, x0->height) > f.max_side) *x0 = ddpm::downsize(*x0, f.max_side);
     auto rows = ddpm::probe_pixel(*x0, s, x, y, ts, f.seed);
     if (!rows) return fail(kExitUsage, "--probe " + p + ": " + rows.error());
@@ -173,7 +170,7 @@ int run_probe(const Flags& f, const ddpm::Schedule& s, const std::vector<int>& t
     m["schedule"] = nlohmann::ordered_json::parse(ddpm::schedule_params_json(sp));
     char hash[17];
     std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(ddpm::fnv1a64(bytes->data(), bytes->size())));
-    m["input"] = {{"path", f.image}, {"fnv1a64", hash}, {"width", x0->width}, {"height", x0->height}};
+    m["input"] = {{"path", loaded->source}, {"fnv1a64", hash}, {"width", x0->width}, {"height", x0->height}};
     m["max_side"] = f.max_side;
     m["seed"] = f.seed;
     m["probe"] = {x, y};
@@ -201,6 +198,8 @@ void add_export_command(CLI::App& app, int& exit_code) {
         uint32_t seed = 0;
         bool force = false, plot = false, log_y = false;
         int max_side = 0, columns = 0, gap = 8, fps = 10, loop = 0, width = 960, height = 540;
+        double hold_first = 0, hold_last = 0;
+        CLI::Option* labels_opt = nullptr;
         std::string title, compare;
         std::vector<std::string> pins;
         int64_t max_pixels = ddpm::ImageLimits{}.max_pixels;
@@ -224,23 +223,25 @@ void add_export_command(CLI::App& app, int& exit_code) {
         "  FILE.csv|json the schedule table, as `ddpm-viz schedule` prints it\n"
         "Each export also writes FILE.manifest.json (DIR/NAME.manifest.json) with what reproduces it.\n"
         "Files appear only when the whole export succeeded; existing files are kept unless --force.\n"
+        "IMAGE is a file or an embedded sample: chelsea (the default), astronaut or coffee.\n"
         "Examples:\n"
-        "  ddpm-viz export cat.png --t 500 --seed 1 --out x500.png\n"
-        "  ddpm-viz export cat.png --t 300 --view equation --out equation.png\n"
-        "  ddpm-viz export cat.png --t 500 --view step --out step.png\n"
-        "  ddpm-viz export cat.png --t 0:1000:50 --process chain --out chain.gif\n"
-        "  ddpm-viz export cat.png --t 0,1,2,3,10,100,1000 --view strip --max-side 96 --out strip.png\n"
-        "  ddpm-viz export cat.png --probe 200,150 --t 0:1000:5 --out probe.csv\n"
-        "  ddpm-viz export cat.png --t 0:1000:25 --out frames/\n"
-        "  ddpm-viz export cat.png --t 0,50,100,250,500,1000 --labels alpha_bar --out strip.png\n"
-        "  ddpm-viz export cat.png --t 0:1000:10 --max-side 256 --fps 20 --out noise.gif\n"
-        "  ddpm-viz export cat.png --t 0:1000:5 --schedule cosine --out noise.mp4\n"
-        "  ddpm-viz export cat.png --t 0,250,500 --out xt.npy\n"
+        "  ddpm-viz export chelsea --t 500 --seed 1 --out x500.png\n"
+        "  ddpm-viz export --t 300 --view equation --out equation.png\n"
+        "  ddpm-viz export chelsea --t 500 --view step --out step.png\n"
+        "  ddpm-viz export chelsea --t 0:1000:50 --process chain --out chain.gif\n"
+        "  ddpm-viz export chelsea --t 0,1,2,3,10,100,1000 --view strip --max-side 96 --out strip.png\n"
+        "  ddpm-viz export chelsea --probe 200,150 --t 0:1000:5 --out probe.csv\n"
+        "  ddpm-viz export astronaut --t 0:1000:25 --out frames/\n"
+        "  ddpm-viz export coffee --t 0,50,100,250,500,1000 --labels alpha_bar --out strip.png\n"
+        "  ddpm-viz export chelsea --t 0:1000:10 --max-side 256 --fps 20 --out noise.gif\n"
+        "  ddpm-viz export chelsea --t 0:1000:10 --labels t,alpha_bar --hold-first 1 --hold-last 2 --out slides.gif\n"
+        "  ddpm-viz export chelsea --t 0:1000:5 --schedule cosine --out noise.mp4\n"
+        "  ddpm-viz export chelsea --t 0,250,500 --out xt.npy\n"
         "  ddpm-viz export --schedule cosine --out cosine.csv\n"
-        "  ddpm-viz export cat.png --t 0,100,250,500,750 --compare \"cosine;linear;flow --shift 3\" --max-side 128 --out compare.png\n"
+        "  ddpm-viz export chelsea --t 0,100,250,500,750 --compare \"cosine;linear;flow --shift 3\" --max-side 128 --out compare.png\n"
         "  ddpm-viz export --plot --curves alpha_bar,sqrt_one_minus_alpha_bar --pin \"--schedule cosine\" --t 300 --out alpha_bar.png\n"
         "  ddpm-viz export --plot --curves snr --log-y --pin \"--schedule cosine\" --pin \"--schedule flow\" --out snr.png");
-    cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF); not needed for .csv, .json or --plot")
+    cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF) or embedded sample chelsea|astronaut|coffee (default: chelsea)")
         ->type_name("IMAGE");
     f->schedule.add_to(*cmd);
     cmd->add_option("--t", f->t, "Timesteps: a number (500), a list (0,10,100,1000) or START:STOP:STEP (0:1000:25, inclusive)")
@@ -267,8 +268,14 @@ void add_export_command(CLI::App& app, int& exit_code) {
         ->check(CLI::NonNegativeNumber)->type_name("N")->capture_default_str()->group("Filmstrip");
     cmd->add_option("--gap", f->gap, "Filmstrip white space between tiles, in pixels")
         ->check(CLI::Range(0, 1000))->type_name("PX")->capture_default_str()->group("Filmstrip");
-    cmd->add_option("--labels", f->labels, "Filmstrip labels: none, t, alpha_bar (t and alpha_bar) or snr (t and SNR)")
-        ->check(CLI::IsMember({"none", "t", "alpha_bar", "snr"}))->capture_default_str()->group("Filmstrip");
+    f->labels_opt = cmd->add_option("--labels", f->labels,
+                        "Filmstrip: none, t, alpha_bar (t and alpha_bar) or snr (t and SNR). GIF/MP4: a list of "
+                        "t, alpha_bar, snr, schedule stamped in each frame's corner (default none)")
+        ->capture_default_str()->group("Filmstrip");
+    cmd->add_option("--hold-first", f->hold_first, "GIF/MP4: show the first frame this many seconds longer")
+        ->check(CLI::Range(0.0, 60.0))->type_name("S")->group("Animation");
+    cmd->add_option("--hold-last", f->hold_last, "GIF/MP4: show the last frame this many seconds longer")
+        ->check(CLI::Range(0.0, 60.0))->type_name("S")->group("Animation");
     cmd->add_option("--fps", f->fps, "Frames per second of a GIF (1 to 50) or MP4 (1 to 240)")
         ->type_name("N")->capture_default_str()->group("Animation");
     cmd->add_option("--loop", f->loop, "GIF: play N times, 0 for ever")
@@ -293,8 +300,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
     cmd->callback([f, &exit_code] {
         const auto usage = [&](const std::string& m) { exit_code = fail(kExitUsage, m); };
         if (f->out.empty())
-            return usage(f->image.empty() ? "export needs IMAGE and --out PATH (see ddpm-viz export --help)"
-                                          : "export needs --out PATH (see ddpm-viz export --help)");
+            return usage("export needs --out PATH (see ddpm-viz export --help)");
         auto params = f->schedule.params();
         if (!params) return usage(params.error());
         auto schedule = ddpm::make_schedule(*params);
@@ -328,7 +334,6 @@ void add_export_command(CLI::App& app, int& exit_code) {
         if (r.view == "strip" && r.kind != ddpm::ExportKind::Filmstrip)
             return usage("--view strip needs several timesteps and FILE.png");
         if (ddpm::export_needs_image(r.kind)) {
-            if (f->image.empty()) return usage("export to " + f->out + " needs an input IMAGE");
             if (ts.empty())
                 return usage("--t is required: a number (500), a list (0,250,500) or a range START:STOP:STEP (0:1000:25)");
         } else if (r.kind == ddpm::ExportKind::Plot) {
@@ -366,25 +371,66 @@ void add_export_command(CLI::App& app, int& exit_code) {
         r.video.fps = f->fps;
         r.filmstrip.columns = f->columns;
         r.filmstrip.gap = f->gap;
+        const bool animation = r.kind == ddpm::ExportKind::Gif || r.kind == ddpm::ExportKind::Mp4;
+        if (animation) {
+            // Animations stamp labels only when asked (a list), so earlier exports stay the same bytes.
+            if (f->labels_opt->count()) {
+                std::string item;
+                for (std::size_t i = 0; i <= f->labels.size(); ++i) {
+                    if (i < f->labels.size() && f->labels[i] != ',') {
+                        item += f->labels[i];
+                        continue;
+                    }
+                    if (item == "t") r.animation_labels.t = true;
+                    else if (item == "alpha_bar") r.animation_labels.alpha_bar = true;
+                    else if (item == "snr") r.animation_labels.snr = true;
+                    else if (item == "schedule") r.animation_labels.schedule = true;
+                    else if (item != "none")
+                        return usage("--labels " + f->labels + ": for a GIF or MP4, a list of t, alpha_bar, snr, schedule");
+                    item.clear();
+                }
+            }
+            const double fps = r.kind == ddpm::ExportKind::Gif ? 100.0 / r.gif.delay_cs : double(r.video.fps);
+            r.ts = ddpm::hold_ends(r.ts, f->hold_first, f->hold_last, fps);
+        } else if (f->labels != "none" && f->labels != "t" && f->labels != "alpha_bar" && f->labels != "snr") {
+            return usage("--labels " + f->labels + " is not one of none, t, alpha_bar, snr");
+        } else if (f->hold_first > 0 || f->hold_last > 0) {
+            return usage("--hold-first and --hold-last are for a GIF or MP4");
+        }
         r.filmstrip.labels = f->labels != "none";
         r.filmstrip.extra = f->labels == "alpha_bar" ? ddpm::FilmstripLabel::AlphaBar
                             : f->labels == "snr"     ? ddpm::FilmstripLabel::Snr
                                                      : ddpm::FilmstripLabel::None;
 
         if (ddpm::export_needs_image(r.kind)) {
-            auto bytes = ddpm::read_file(f->image);
-            if (!bytes) return void(exit_code = fail(kExitFailure, bytes.error()));
-            auto x0 = ddpm::decode_image(bytes->data(), bytes->size(), f->image, ddpm::ImageLimits{f->max_pixels});
-            if (!x0) return void(exit_code = fail(kExitFailure, x0.error()));
-            r.x0 = std::move(*x0);
+            // No IMAGE: the window's default sample.
+            auto loaded = load_image_argument(f->image.empty() ? "chelsea" : f->image, ddpm::ImageLimits{f->max_pixels});
+            if (!loaded) return void(exit_code = fail(kExitFailure, loaded.error()));
+            r.x0 = std::move(loaded->image);
             std::error_code ec;
-            const fs::path abs = fs::absolute(f->image, ec);
-            r.input_path = ec ? f->image : abs.lexically_normal().string();
-            r.input_hash = ddpm::fnv1a64(bytes->data(), bytes->size());
-            r.name = f->name.empty() ? fs::path(f->image).stem().string() : f->name;
+            const bool embedded = loaded->source.rfind("embedded:", 0) == 0;
+            const fs::path abs = fs::absolute(loaded->source, ec);
+            r.input_path = embedded || ec ? loaded->source : abs.lexically_normal().string();
+            r.input_hash = ddpm::fnv1a64(loaded->bytes.data(), loaded->bytes.size());
+            const std::string file = embedded ? loaded->source.substr(9) : loaded->source;
+            r.name = f->name.empty() ? fs::path(file).stem().string() : f->name;
             if (r.name.empty()) r.name = "frame";
         }
 
+        if (ddpm::export_needs_image(r.kind)) {
+            // A 4000x3000 photo makes a GIF of hundreds of MB: say so before the work, with the way out.
+            const double side = r.max_side > 0 ? std::min(1.0, double(r.max_side) / std::max(r.x0.width, r.x0.height)) : 1.0;
+            const int w = int(r.x0.width * side), h = int(r.x0.height * side);
+            const double bytes = ddpm::estimated_animation_bytes(r.kind, int64_t(r.ts.size()), w, h);
+            if (bytes > 50e6) {
+                // The side that brings it to about 30 MB, rounded down to 16 pixels.
+                const int suggested = std::max(64, int(std::max(w, h) * std::sqrt(30e6 / bytes)) / 16 * 16);
+                std::fprintf(stderr,
+                             "ddpm-viz: warning: %zu frames of %dx%d make about %lld MB; --max-side %d (or fewer --t "
+                             "steps) keeps it slide-sized\n",
+                             r.ts.size(), w, h, static_cast<long long>(bytes / 1e6), suggested);
+            }
+        }
         const bool tty = ::isatty(STDERR_FILENO);
         ddpm::ExportControl control;
         if (tty) control.progress = TerminalProgress{};

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "app.h"
 #include "cli.h"
 #include "ddpm/distribution.h"
 #include "ddpm/image.h"
@@ -28,10 +29,11 @@ void add_stats_command(CLI::App& app, int& exit_code) {
         "  mean_xt   the mean of x_t over pixels and channels: sqrt(alpha_bar_t) mean(x0)\n"
         "  sd_xt     its standard deviation: sqrt(alpha_bar_t var(x0) + 1 - alpha_bar_t)\n"
         "Exact: computed from the image's histogram, with no noise drawn (the expectation over eps).\n"
+        "IMAGE is a file or an embedded sample: chelsea, astronaut or coffee.\n"
         "Examples:\n"
-        "  ddpm-viz stats cat.png --out stats.csv\n"
-        "  ddpm-viz stats cat.png --T 10 --format json");
-    cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF)")->required()->type_name("IMAGE");
+        "  ddpm-viz stats chelsea --out stats.csv\n"
+        "  ddpm-viz stats chelsea --T 10 --format json");
+    cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF) or embedded sample chelsea|astronaut|coffee")->required()->type_name("IMAGE");
     f->schedule.add_to(*cmd);
     cmd->add_option("--format", f->format, "csv or json (default: from --out's extension, else csv)")
         ->check(CLI::IsMember({"csv", "json"}));
@@ -52,10 +54,11 @@ void add_stats_command(CLI::App& app, int& exit_code) {
             if (format.empty()) format = ext == ".json" ? "json" : "csv";
         }
         if (format.empty()) format = "csv";
-        auto x0 = ddpm::load_image(f->image);
-        if (!x0) return void(exit_code = fail(kExitFailure, x0.error()));
+        auto loaded = load_image_argument(f->image);
+        if (!loaded) return void(exit_code = fail(kExitFailure, loaded.error()));
+        const ddpm::Image* x0 = &loaded->image;
         const ddpm::LevelHistogram h = ddpm::level_histogram(*x0);
-        const std::string text = format == "json" ? ddpm::stats_json(h, *schedule, f->image) : ddpm::stats_csv(h, *schedule);
+        const std::string text = format == "json" ? ddpm::stats_json(h, *schedule, loaded->source) : ddpm::stats_csv(h, *schedule);
         if (auto warning = ddpm::prior_warning(h, *schedule)) std::fprintf(stderr, "ddpm-viz: note: %s\n", warning->c_str());
         if (to_stdout) {
             std::fwrite(text.data(), 1, text.size(), stdout);

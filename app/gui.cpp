@@ -22,6 +22,9 @@
 #include "cli.h"
 #include "ddpm/png.h"
 #include "headless_gl.h"
+#include "i18n.h"
+#include "icon.h"
+#include "session.h"
 
 namespace {
 
@@ -77,8 +80,76 @@ double percentile(std::vector<double> values, double p) {
 // Loads the command line's image, or the embedded cat.
 bool load_start_image(App& app, const GuiOptions& options) {
     app.image_limits.max_pixels = options.max_pixels;
+    if (!options.image_path.empty() && is_session_path(options.image_path)) {
+        // The session names its own image; the cat stays if that one cannot be opened.
+        if (open_session_file(app, options.image_path)) return true;
+        const std::string why = app.status;
+        open_embedded_image(app, "chelsea.png");
+        app.status = why;
+        app.status_is_error = true;
+        std::fprintf(stderr, "ddpm-viz: %s\n", why.c_str());
+        return true;
+    }
     if (!options.image_path.empty()) return open_image_file(app, options.image_path);
     return open_embedded_image(app, "chelsea.png");
+}
+
+// The UI font size at scale 1, in pixels: DejaVu Sans at 15 px reads like ImGui's 13 px bitmap font.
+constexpr float kFontPixels = 15;
+// Presentation mode's type, relative to the window's: legible from the back of a room.
+constexpr float kPresentationScale = 1.75f;
+
+// Rebuilds the font atlas and the style for the current scale and language, between frames.
+void rebuild_fonts(App& app, const ImGuiStyle& base_style, bool texture_exists) {
+    app.ui_scale = std::clamp(app.content_scale * app.user_scale * (app.presentation ? kPresentationScale : 1.0f), 0.5f, 8.0f);
+    // The language menu names each language in its own script, so those glyphs are always in.
+    std::vector<uint32_t> glyphs = i18n::catalogue_codepoints(i18n::current_language());
+    for (const auto& l : i18n::languages())
+        for (uint32_t cp : i18n::utf8_codepoints(l.name)) glyphs.push_back(cp);
+    const std::string note = build_font_atlas(app.fonts, kFontPixels * app.ui_scale, glyphs);
+    if (texture_exists) {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+    ImGui::GetStyle() = base_style;
+    ImGui::GetStyle().ScaleAllSizes(app.ui_scale);
+    if (!note.empty() && note != app.font_note) {
+        app.font_note = note;
+        std::fprintf(stderr, "ddpm-viz: %s\n", note.c_str());
+        app.status = note;
+        app.status_is_error = true;
+    }
+    app.fonts_stale = false;
+}
+
+// F11: the primary monitor's full screen, and back to the window as it was.
+void apply_fullscreen(GLFWwindow* window, bool full, int saved[4]) {
+    GLFWmonitor* current = glfwGetWindowMonitor(window);
+    if (full && !current) {
+        GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+        const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
+        if (!mode) return;
+        glfwGetWindowPos(window, &saved[0], &saved[1]);
+        glfwGetWindowSize(window, &saved[2], &saved[3]);
+        glfwSetWindowMonitor(window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
+    } else if (!full && current) {
+        glfwSetWindowMonitor(window, nullptr, saved[0], saved[1], saved[2], saved[3], 0);
+    }
+}
+
+// The window's icon (the same picture as the hicolor icons the install puts in share/icons).
+void set_window_icon(GLFWwindow* window) {
+    std::vector<std::vector<uint8_t>> pixels;
+    std::vector<GLFWimage> images;
+    for (int size : {16, 32, 48, 64}) {
+        const ddpm::Rgb8 rgb = draw_icon(size);
+        std::vector<uint8_t>& rgba = pixels.emplace_back(std::size_t(size) * std::size_t(size) * 4, 255);
+        for (std::size_t i = 0; i < std::size_t(size) * std::size_t(size); ++i)
+            std::copy_n(rgb.pixels.data() + 3 * i, 3, rgba.data() + 4 * i);
+    }
+    int k = 0;
+    for (int size : {16, 32, 48, 64}) images.push_back({size, size, pixels[std::size_t(k++)].data()});
+    glfwSetWindowIcon(window, int(images.size()), images.data());
 }
 
 struct GlfwSession {
@@ -103,7 +174,15 @@ int run_gui(const GuiOptions& options) {
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
     glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
-    GLFWwindow* window = glfwCreateWindow(1280, 800, "ddpm-viz", nullptr, nullptr);
+    // 1280x800, or less on a smaller screen (a 1024x640 projector): the whole window stays visible.
+    int window_width = options.window_width > 0 ? options.window_width : 1280;
+    int window_height = options.window_height > 0 ? options.window_height : 800;
+    if (GLFWmonitor* monitor = options.window_width > 0 ? nullptr : glfwGetPrimaryMonitor()) {
+        int x = 0, y = 0, w = 0, h = 0;
+        glfwGetMonitorWorkarea(monitor, &x, &y, &w, &h);
+        if (w > 0 && h > 0) window_width = std::min(window_width, w), window_height = std::min(window_height, h);
+    }
+    GLFWwindow* window = glfwCreateWindow(window_width, window_height, "ddpm-viz", nullptr, nullptr);
     if (!window)
         return fail(kExitFailure, "OpenGL 3.3 is not available on this display (" + glfw_error_text() +
                                       "); ddpm-viz needs an OpenGL 3.3 core driver such as Mesa");
@@ -120,19 +199,35 @@ int run_gui(const GuiOptions& options) {
     io.IniFilename = ini.empty() ? nullptr : ini.c_str();   // automation runs start from the default layout
     float scale_x = 1, scale_y = 1;
     glfwGetWindowContentScale(window, &scale_x, &scale_y);
-    const float scale = std::clamp(std::max(scale_x, scale_y), 1.0f, 4.0f);
-    ImFontConfig font;
-    font.SizePixels = std::round(13.0f * scale);
-    io.Fonts->AddFontDefault(&font);
     ImGui::StyleColorsDark();
-    ImGui::GetStyle().ScaleAllSizes(scale);
+    // Slider grabs see-through, so the value's digits stay readable wherever the handle sits.
+    ImGui::GetStyle().Colors[ImGuiCol_SliderGrab].w = 0.45f;
+    ImGui::GetStyle().Colors[ImGuiCol_SliderGrabActive].w = 0.6f;
+    const ImGuiStyle base_style = ImGui::GetStyle();
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 330 core");
 
     auto owned_app = std::make_unique<App>();   // its GL objects must go before the window
     App& app = *owned_app;
     app.window = window;
-    app.ui_scale = scale;
+    app.content_scale = std::clamp(std::max(scale_x, scale_y), 1.0f, 4.0f);
+    // Automated runs neither read nor write the user's settings: the flags alone decide.
+    const bool automated = !options.screenshot.empty() || benchmark;
+    if (const std::string dir = automated ? std::string() : config_dir(); !dir.empty()) {
+        app.settings_path = dir + "/settings.json";
+        app.settings = load_settings(app.settings_path);
+    }
+    app.user_scale = options.ui_scale > 0 ? std::clamp(options.ui_scale, kMinUiScale, kMaxUiScale) : app.settings.ui_scale;
+    const std::string language = !options.lang.empty()             ? options.lang
+                                 : !app.settings.language.empty() ? app.settings.language
+                                                                  : i18n::language_from_environment();
+    std::string why;
+    if (!i18n::set_language(language, &why)) std::fprintf(stderr, "ddpm-viz: %s\n", why.c_str());
+    app.presentation = options.presentation;
+    app.fonts = find_system_fonts();
+    rebuild_fonts(app, base_style, false);
+    set_window_icon(window);
+    int saved_window[4] = {0, 0, 1280, 800};
     glfwSetWindowUserPointer(window, &app);
     glfwSetDropCallback(window, drop_callback);
     int exit_code = 0;
@@ -144,7 +239,7 @@ int run_gui(const GuiOptions& options) {
         app.sampling = options.sampling;
         for (const auto& p : options.pins)
             if (auto ps = ddpm::make_schedule(p); ps && int(app.pinned.size()) < kMaxPinned)
-                app.pinned.push_back({ddpm::schedule_label(p), std::move(*ps)});
+                app.pinned.push_back({ddpm::schedule_label(p), p, std::move(*ps)});
         app.compare.open = options.compare;
         if (app.sampling.steps > 0)
             if (auto ts = ddpm::sampling_timesteps(app.schedule.T(), app.sampling)) app.sampling_ts = *ts;
@@ -188,6 +283,10 @@ int run_gui(const GuiOptions& options) {
             else glfwWaitEventsTimeout(0.25);
         }
         const auto work_start = Clock::now();
+        if (app.fonts_stale) {
+            apply_fullscreen(window, app.presentation, saved_window);
+            rebuild_fonts(app, base_style, true);
+        }
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         // Automated runs ignore wherever the pointer happens to be: no hover tooltips in screenshots.
@@ -250,7 +349,7 @@ int run_render(const GuiOptions& options) {
     const int t = options.t.value_or(default_t(*schedule));
     if (t > schedule->T())
         return fail(kExitUsage, "--t " + std::to_string(t) + " is above T = " + std::to_string(schedule->T()));
-    auto loaded = options.image_path.empty() ? load_embedded_image("chelsea.png") : load_image_file(options.image_path, ddpm::ImageLimits{options.max_pixels});
+    auto loaded = options.image_path.empty() ? load_embedded_image("chelsea.png") : load_image_argument(options.image_path, ddpm::ImageLimits{options.max_pixels});
     if (!loaded) return fail(kExitFailure, loaded.error());
     auto gl = ddpm::gpu::HeadlessGl::create();
     if (!gl) return fail(kExitFailure, gl.error());

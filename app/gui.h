@@ -25,6 +25,10 @@ struct GuiOptions {
     std::string screenshot;            // --screenshot FILE: capture the window after the first frames, exit
     std::string render;                // --render FILE: x_t at native resolution via EGL, exit
     int benchmark_frames = 0;          // --benchmark-frames N: sweep t, print frame times, exit
+    float ui_scale = 0;                // --ui-scale: 0 keeps the remembered scale
+    std::string lang;                  // --lang: "" keeps the remembered choice, else the environment's
+    int window_width = 0, window_height = 0;   // --window-size: 0 = 1280x800, fitted to the screen
+    bool presentation = false;         // --presentation: start in presentation mode (F11)
     std::vector<std::string> show;     // --show: windows open at start (distribution, reparam, how-it-works)
     int64_t max_pixels = int64_t(1) << 28;   // --max-pixels N: larger images are refused
 };

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 
 #include "cli.h"
 #include "gui.h"
@@ -16,10 +17,11 @@ static int run(int argc, char** argv) {
         "Without a command it opens the window on IMAGE (default: the embedded photo of Chelsea the cat).\n"
         "Examples:\n"
         "  ddpm-viz                                   open the window\n"
-        "  ddpm-viz photo.jpg --schedule cosine --t 300\n"
+        "  ddpm-viz astronaut --schedule cosine --t 300\n"
+        "  ddpm-viz scene.ddpmviz                     open a saved session (or an export's .manifest.json)\n"
         "  ddpm-viz schedule --schedule cosine --T 1000 --out cosine.csv\n"
-        "  ddpm-viz export photo.jpg --t 500 --seed 1 --out x500.png\n"
-        "  ddpm-viz stats photo.jpg --T 1000 --out stats.csv\n"
+        "  ddpm-viz export chelsea --t 500 --seed 1 --out x500.png\n"
+        "  ddpm-viz stats chelsea --T 1000 --out stats.csv\n"
         "  ddpm-viz toy --data moons --t 0,100,500 --out moons.csv",
         "ddpm-viz"};
     app.set_version_flag("--version", DDPM_VERSION);
@@ -34,7 +36,9 @@ static int run(int argc, char** argv) {
     GuiOptions gui;
     ScheduleFlags schedule;
     int t = -1;
-    app.add_option("IMAGE", gui.image_path, "Image to open (PNG, JPEG, BMP, TGA, GIF)");
+    app.add_option("IMAGE", gui.image_path,
+                   "Image to open (PNG, JPEG, BMP, TGA, GIF), embedded sample chelsea|astronaut|coffee, or a session "
+                   "(.ddpmviz, or an export's .manifest.json)");
     schedule.add_to(app);
     app.add_option("--t", t, "Timestep shown at start, 0 (clean image) to T")->group("View");
     add_seed_option(app, gui.seed);
@@ -44,6 +48,17 @@ static int run(int argc, char** argv) {
                    "of the chain; compare: closed form beside the chain; toy2d: 2D toy data; ribbon: the 1D density ribbon")
         ->check(CLI::IsMember({"xt", "equation", "step", "compare", "toy2d", "ribbon"}))
         ->capture_default_str()
+        ->group("View");
+    app.add_option("--ui-scale", gui.ui_scale, "Size of the interface, 0.5 to 4 (default: the remembered scale, else 1; View > UI scale, Ctrl +/-)")
+        ->check(CLI::Range(0.5f, 4.0f))
+        ->group("View");
+    app.add_option("--lang", gui.lang, "Language of the window: en or zh_CN (default: View > Language, else LANGUAGE/LC_ALL/LC_MESSAGES/LANG)")
+        ->check(CLI::IsMember({"en", "zh_CN"}))
+        ->group("View");
+    app.add_flag("--presentation", gui.presentation, "Start in presentation mode: full screen, large type, slider, image and one plot (F11)")
+        ->group("View");
+    std::string window_size;
+    app.add_option("--window-size", window_size, "Window size WIDTHxHEIGHT in screen pixels (default 1280x800, at most the screen)")
         ->group("View");
     app.add_option("--show", gui.show, "Open these windows at start: distribution, reparam, how-it-works (comma-separated)")
         ->delimiter(',')
@@ -102,6 +117,14 @@ static int run(int argc, char** argv) {
     }
     if (t >= 0) gui.t = t;
     else if (app.count("--t")) return fail(kExitUsage, "--t must be 0 or more, got " + std::to_string(t));
+    if (!window_size.empty()) {
+        char x = 0;
+        std::istringstream in(window_size);
+        in >> gui.window_width >> x >> gui.window_height;
+        if (!in || x != 'x' || !in.eof() || gui.window_width < 320 || gui.window_height < 240 || gui.window_width > 16384 ||
+            gui.window_height > 16384)
+            return fail(kExitUsage, "--window-size " + window_size + " is not WIDTHxHEIGHT between 320x240 and 16384x16384");
+    }
     if (!probe.empty()) {
         int x = -1, y = -1;
         char rest = 0;

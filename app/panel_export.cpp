@@ -9,22 +9,23 @@
 #include <filesystem>
 
 #include "app.h"
+#include "i18n.h"
 
 namespace fs = std::filesystem;
 using ddpm::ExportKind;
 
 const std::vector<ExportChoice>& export_choices() {
     static const std::vector<ExportChoice> choices = {
-        {ExportKind::Frame, "Current frame x_t (PNG)"},
-        {ExportKind::Sequence, "Sequence of frames (PNG folder)"},
-        {ExportKind::Filmstrip, "Filmstrip with labels (PNG)"},
-        {ExportKind::Gif, "Animation (GIF)"},
-        {ExportKind::Mp4, "Video (MP4, needs ffmpeg)"},
-        {ExportKind::Npy, "x_t as floats (NumPy .npy)"},
-        {ExportKind::Plot, "Schedule plot (PNG)"},
-        {ExportKind::Plot, "log SNR plot (PNG)", true},
-        {ExportKind::ScheduleCsv, "Schedule table (CSV)"},
-        {ExportKind::ScheduleJson, "Schedule table (JSON)"},
+        {ExportKind::Frame, N_("Current frame x_t (PNG)")},
+        {ExportKind::Sequence, N_("Sequence of frames (PNG folder)")},
+        {ExportKind::Filmstrip, N_("Filmstrip with labels (PNG)")},
+        {ExportKind::Gif, N_("Animation (GIF)")},
+        {ExportKind::Mp4, N_("Video (MP4, needs ffmpeg)")},
+        {ExportKind::Npy, N_("x_t as floats (NumPy .npy)")},
+        {ExportKind::Plot, N_("Schedule plot (PNG)")},
+        {ExportKind::Plot, N_("log SNR plot (PNG)"), true},
+        {ExportKind::ScheduleCsv, N_("Schedule table (CSV)")},
+        {ExportKind::ScheduleJson, N_("Schedule table (JSON)")},
     };
     return choices;
 }
@@ -93,7 +94,7 @@ ddpm::Result<ddpm::ExportRequest> make_export_request(const App& app, const Expo
     r.out = s.out.empty() ? default_export_out(app, s) : s.out;
     r.max_side = std::max(0, s.max_side);
     if (ddpm::export_needs_image(r.kind)) {
-        if (app.x0.empty()) return ddpm::Error{"open an image first"};
+        if (app.x0.empty()) return ddpm::Error{tr("open an image first")};
         r.x0 = app.x0;
         r.input_path = app.image_source;
         r.input_hash = ddpm::fnv1a64(app.image_bytes.data(), app.image_bytes.size());
@@ -101,7 +102,7 @@ ddpm::Result<ddpm::ExportRequest> make_export_request(const App& app, const Expo
     }
     if (uses_t_list(r.kind)) {
         auto ts = ddpm::parse_t_list(s.ts.empty() ? default_export_ts(app, s) : s.ts, app.schedule.T());
-        if (!ts) return ddpm::Error{"timesteps: " + ts.error()};
+        if (!ts) return ddpm::Error{tr("timesteps: ") + ts.error()};
         r.ts = std::move(*ts);
     } else if (r.kind == ExportKind::Frame) {
         r.ts = {app.t};
@@ -117,6 +118,11 @@ ddpm::Result<ddpm::ExportRequest> make_export_request(const App& app, const Expo
     r.gif.delay_cs = int(std::lround(100.0 / std::clamp(s.fps, 1, 50)));
     r.gif.loop = std::max(0, s.loop);
     r.video.fps = std::clamp(s.fps, 1, 240);
+    if (r.kind == ExportKind::Gif || r.kind == ExportKind::Mp4) {
+        r.animation_labels = {s.label_t, s.label_alpha_bar, s.label_snr, s.label_schedule};
+        const double fps = r.kind == ExportKind::Gif ? 100.0 / r.gif.delay_cs : double(r.video.fps);
+        r.ts = ddpm::hold_ends(r.ts, s.hold_first, s.hold_last, fps);
+    }
     // What the window's plots show: beta and the alpha_bar family on the left, log SNR on the right.
     if (c.log_snr_plot) r.plot.curves = {"log_snr"};
     else r.plot.curves = {"beta", "alpha_bar", "sqrt_alpha_bar", "sqrt_one_minus_alpha_bar"};
@@ -136,7 +142,9 @@ void start_job(App& app, ExportPanel& p, ddpm::ExportRequest request) {
     p.total = ddpm::export_needs_image(request.kind) ? int(request.ts.size()) : 1;
     p.cancel = false;
     p.started = std::chrono::steady_clock::now();
-    app.status = "Exporting to " + request.out + " ...";
+    char text[1024];
+    std::snprintf(text, sizeof text, tr("Exporting to %s ..."), request.out.c_str());
+    app.status = text;
     app.status_is_error = false;
     p.job = std::async(std::launch::async, [&p, request = std::move(request)] {
         ddpm::ExportControl control;
@@ -160,25 +168,28 @@ void start_job(App& app, ExportPanel& p, ddpm::ExportRequest request) {
 void finish_job(App& app, ExportPanel& p) {
     auto result = p.job.get();
     if (!result && p.cancel) {
-        app.status = "Export cancelled; no files were written or replaced";
+        app.status = tr("Export cancelled; no files were written or replaced");
         app.status_is_error = false;
         return;
     }
     if (!result) {
-        app.status = "Export failed: " + result.error();
+        app.status = std::string(tr("Export failed: ")) + result.error();
         app.status_is_error = true;
         return;
     }
     const auto& files = result->files;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - p.started).count();
-    char took[32];
-    std::snprintf(took, sizeof took, " in %.1f s", seconds);
     // Absolute: the window's working folder is not on screen.
     std::error_code ec;
     const fs::path first = fs::absolute(files[0], ec).lexically_normal();
-    app.status = files.size() > 2 ? "Exported " + std::to_string(files.size() - 1) + " files to " +
-                                        first.parent_path().string() + took
-                                  : "Exported " + first.string() + took + " (with " + fs::path(files.back()).filename().string() + ")";
+    char text[2048];
+    if (files.size() > 2)
+        std::snprintf(text, sizeof text, tr("Exported %zu files to %s in %.1f s"), files.size() - 1,
+                      first.parent_path().string().c_str(), seconds);
+    else
+        std::snprintf(text, sizeof text, tr("Exported %s in %.1f s (with %s)"), first.string().c_str(), seconds,
+                      fs::path(files.back()).filename().string().c_str());
+    app.status = text;
     app.status_is_error = false;
 }
 
@@ -187,31 +198,32 @@ void draw_progress(ExportPanel& p) {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - p.started).count();
     char overlay[96];
     if (done > 0 && done < total)
-        std::snprintf(overlay, sizeof overlay, "%d / %d frames, about %.0f s left", done, total,
+        std::snprintf(overlay, sizeof overlay, tr("%d / %d frames, about %.0f s left"), done, total,
                       std::ceil(elapsed * (total - done) / done));
     else
-        std::snprintf(overlay, sizeof overlay, done >= total ? "%d / %d frames, writing files" : "%d / %d frames", done, total);
+        std::snprintf(overlay, sizeof overlay, done >= total ? tr("%d / %d frames, writing files") : tr("%d / %d frames"), done, total);
     ImGui::ProgressBar(float(done) / float(total), ImVec2(-1, 0), overlay);
-    if (p.cancel) ImGui::TextDisabled("Cancelling; removing what was written ...");
-    else if (ImGui::Button("Cancel")) p.cancel = true;
+    if (p.cancel) ImGui::TextDisabled("%s", tr("Cancelling; removing what was written ..."));
+    else if (ImGui::Button(tr("Cancel"))) p.cancel = true;
 }
 
 void draw_replace_popup(App& app, ExportPanel& p) {
-    if (!p.clashes.empty() && !ImGui::IsPopupOpen("Replace files?")) ImGui::OpenPopup("Replace files?");
-    if (!ImGui::BeginPopupModal("Replace files?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-    if (p.clashes.size() == 1) ImGui::Text("%s already exists.", p.clashes[0].c_str());
-    else ImGui::Text("%zu files already exist, for example %s.", p.clashes.size(), p.clashes[0].c_str());
-    ImGui::Text("Replace them?");
-    if (ImGui::Button("Replace")) {
+    const std::string title = std::string(tr("Replace files?")) + "###replace-files";
+    if (!p.clashes.empty() && !ImGui::IsPopupOpen(title.c_str())) ImGui::OpenPopup(title.c_str());
+    if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    if (p.clashes.size() == 1) ImGui::Text(tr("%s already exists."), p.clashes[0].c_str());
+    else ImGui::Text(tr("%zu files already exist, for example %s."), p.clashes.size(), p.clashes[0].c_str());
+    ImGui::TextUnformatted(tr("Replace them?"));
+    if (ImGui::Button(tr("Replace"))) {
         p.pending.overwrite = true;
         p.clashes.clear();
         start_job(app, p, std::move(p.pending));
         ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();
-    if (ImGui::Button("Keep them") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+    if (ImGui::Button(tr("Keep them")) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
         p.clashes.clear();
-        app.status = "Export not started: the files exist";
+        app.status = tr("Export not started: the files exist");
         app.status_is_error = false;
         ImGui::CloseCurrentPopup();
     }
@@ -228,60 +240,87 @@ void poll_export(App& app) {
 void draw_export_panel(App& app) {
     if (!app.export_panel) app.export_panel = std::make_unique<ExportPanel>();
     ExportPanel& p = *app.export_panel;
-    if (!ImGui::CollapsingHeader("Export", ImGuiTreeNodeFlags_DefaultOpen)) return;
+    if (!ImGui::CollapsingHeader((std::string(tr("Export")) + "###export-section").c_str(), ImGuiTreeNodeFlags_DefaultOpen)) return;
 
     ExportSettings& s = p.settings;
     const bool running = p.job.valid();
     ImGui::BeginDisabled(running);
     ImGui::SetNextItemWidth(-1);
-    if (ImGui::BeginCombo("##kind", choice_of(s).label)) {
+    if (ImGui::BeginCombo("##kind", tr(choice_of(s).label))) {
         for (int i = 0; i < int(export_choices().size()); ++i)
-            if (ImGui::Selectable(export_choices()[i].label, i == s.kind) && i != s.kind) {
+            if (ImGui::Selectable(tr(export_choices()[i].label), i == s.kind) && i != s.kind) {
                 s.kind = i;
                 s.out.clear();   // the new kind's default name
                 s.ts.clear();
+                const ExportKind k = choice_of(s).kind;
+                if ((k == ExportKind::Gif || k == ExportKind::Mp4) && s.max_side == 0) s.max_side = kSlideMaxSide;
             }
         ImGui::EndCombo();
     }
     const ExportKind kind = choice_of(s).kind;
-    ImGui::InputTextWithHint("file", default_export_out(app, s).c_str(), &s.out);
+    ImGui::InputTextWithHint(tr("file"), default_export_out(app, s).c_str(), &s.out);
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip(kind == ExportKind::Sequence ? "A folder: one PNG per t, NAME_t0000.png" : "The output file; empty: the grey name");
+        ImGui::SetTooltip("%s", kind == ExportKind::Sequence ? tr("A folder: one PNG per t, NAME_t0000.png") : tr("The output file; empty: the grey name"));
     if (uses_t_list(kind)) {
-        ImGui::InputTextWithHint("timesteps", default_export_ts(app, s).c_str(), &s.ts);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("A number (500), a list (0,250,500) or START:STOP:STEP (0:1000:25)");
+        ImGui::InputTextWithHint(tr("timesteps"), default_export_ts(app, s).c_str(), &s.ts);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("A number (500), a list (0,250,500) or START:STOP:STEP (0:1000:25)"));
         if (!s.ts.empty())
             if (auto ts = ddpm::parse_t_list(s.ts, app.schedule.T()); !ts) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", ts.error().c_str());
     } else if (kind == ExportKind::Frame) {
-        ImGui::TextDisabled(app.view == "equation" ? "t = %d, seed %u: x0 + eps = x_t as in the view"
-                                                   : "t = %d, seed %u, at the image's resolution",
+        ImGui::TextDisabled(app.view == "equation" ? tr("t = %d, seed %u: x0 + eps = x_t as in the view")
+                                                   : tr("t = %d, seed %u, at the image's resolution"),
                             app.t, app.seed);
     }
     if (ddpm::export_needs_image(kind)) {
-        ImGui::InputInt("max side", &s.max_side, 64, 256);
+        ImGui::InputInt(tr("max side"), &s.max_side, 64, 256);
         s.max_side = std::clamp(s.max_side, 0, ddpm::kMaxImageSide);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Downsize the image so its longer side is at most this (0: full size)");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Downsize the image so its longer side is at most this (0: full size)"));
     }
     if (kind == ExportKind::Filmstrip) {
-        ImGui::InputInt("columns", &s.columns);
+        ImGui::InputInt(tr("columns"), &s.columns);
         s.columns = std::max(0, s.columns);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Tiles per row; 0: all in one row");
-        ImGui::SliderInt("gap", &s.gap, 0, 64, "%d px");
-        const char* labels[] = {"none", "t", "t and alpha_bar", "t and SNR"};
-        ImGui::Combo("labels", &s.labels, labels, 4);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Tiles per row; 0: all in one row"));
+        ImGui::SliderInt(tr("gap"), &s.gap, 0, 64, tr("%d px"));
+        const char* labels[] = {tr("none"), "t", tr("t and alpha_bar"), tr("t and SNR")};
+        ImGui::Combo(tr("labels"), &s.labels, labels, 4);
     }
     if (kind == ExportKind::Gif || kind == ExportKind::Mp4) {
-        ImGui::SliderInt("frames/s", &s.fps, 1, kind == ExportKind::Gif ? 50 : 60);
+        ImGui::SliderInt(tr("frames/s"), &s.fps, 1, kind == ExportKind::Gif ? 50 : 60);
         if (kind == ExportKind::Gif) {
-            ImGui::InputInt("plays", &s.loop);
+            ImGui::InputInt(tr("plays"), &s.loop);
             s.loop = std::clamp(s.loop, 0, 65535);
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("How many times the animation plays; 0: for ever");
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("How many times the animation plays; 0: for ever"));
+        }
+        ImGui::TextUnformatted(tr("labels"));
+        ImGui::SameLine();
+        ImGui::Checkbox("t", &s.label_t);
+        ImGui::SameLine();
+        ImGui::Checkbox("alpha_bar", &s.label_alpha_bar);
+        ImGui::SameLine();
+        ImGui::Checkbox(tr("SNR"), &s.label_snr);
+        ImGui::SameLine();
+        ImGui::Checkbox(tr("schedule"), &s.label_schedule);
+        ImGui::SliderFloat(tr("hold first"), &s.hold_first, 0, 5, tr("%.1f s"));
+        ImGui::SliderFloat(tr("hold last"), &s.hold_last, 0, 5, tr("%.1f s"));
+        // Before starting: the size it will have, when that is more than a slide wants.
+        if (auto request = make_export_request(app, s); request) {
+            const double side = request->max_side > 0
+                                    ? std::min(1.0, double(request->max_side) / std::max(app.x0.width, app.x0.height))
+                                    : 1.0;
+            const double bytes = ddpm::estimated_animation_bytes(kind, int64_t(request->ts.size()), int(app.x0.width * side),
+                                                                 int(app.x0.height * side));
+            if (bytes > 50e6) {
+                ImGui::PushTextWrapPos(0);
+                ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), tr("About %lld MB: a smaller max side or fewer timesteps keeps it slide-sized"),
+                                   static_cast<long long>(bytes / 1e6));
+                ImGui::PopTextWrapPos();
+            }
         }
     }
-    if (ImGui::Button("Export##go", ImVec2(-1, 0))) {   // ##go: the header above is "Export" too
+    if (ImGui::Button((std::string(tr("Export")) + "###go").c_str(), ImVec2(-1, 0))) {   // ###go: the header above is "Export" too
         auto request = make_export_request(app, s);
         if (!request) {
-            app.status = "Export: " + request.error();
+            app.status = std::string(tr("Export: ")) + request.error();
             app.status_is_error = true;
         } else {
             std::error_code ec;

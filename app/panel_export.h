@@ -20,7 +20,11 @@ struct ExportSettings {
     int max_side = 0;
     int columns = 0, gap = 8, labels = 1;   // labels: 0 none, 1 t, 2 t + alpha_bar, 3 t + SNR
     int fps = 10, loop = 0;
+    bool label_t = false, label_alpha_bar = false, label_snr = false, label_schedule = false;   // GIF/MP4
+    float hold_first = 0, hold_last = 0;   // GIF/MP4: seconds the first and last frames stay
 };
+// The GUI's max side when switching to an animation: slide-sized.
+constexpr int kSlideMaxSide = 640;
 
 // One entry of the kind combo.
 struct ExportChoice {

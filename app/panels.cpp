@@ -5,6 +5,7 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +19,8 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "session.h"
+#include "ddpm/format.h"
 #include "i18n.h"
 #include "ddpm/rng.h"
 #include "distribution_view.h"
@@ -76,6 +79,7 @@ bool has_zenity() {
 std::string run_zenity() {
     int out[2];
     if (pipe(out) != 0) return {};
+    const std::string title = std::string("--title=") + tr("Open an image");
     const pid_t parent = getpid();
     const pid_t pid = fork();
     if (pid == 0) {
@@ -85,8 +89,8 @@ std::string run_zenity() {
         close(out[0]);
         close(out[1]);
         if (const int null = open("/dev/null", O_WRONLY); null >= 0) dup2(null, STDERR_FILENO);
-        execlp("zenity", "zenity", "--file-selection", "--title=Open an image",
-               "--file-filter=Images | *.png *.jpg *.jpeg *.bmp *.tga *.gif", "--file-filter=All files | *", nullptr);
+        execlp("zenity", "zenity", "--file-selection", title.c_str(),
+               "--file-filter=Images and sessions | *.png *.jpg *.jpeg *.bmp *.tga *.gif *.ddpmviz *.manifest.json", "--file-filter=All files | *", nullptr);
         _exit(127);
     }
     close(out[1]);
@@ -115,7 +119,15 @@ void start_open(App& app) {
 
 using ddpm::schedule_label;
 
-constexpr const char* kPanels[] = {"Controls", "Image", "Schedule plots"};
+}  // namespace
+
+namespace {
+
+// ImGui names: the visible title changes with the language, the ID after ### does not.
+constexpr const char* kPanels[] = {"###Controls", "###Image", "###Schedule plots"};
+
+// "Controls###Controls": the translated title with a fixed ID (imgui.ini, open state, layout).
+std::string titled(const char* text, const char* id) { return std::string(text) + "###" + id; }
 
 // The user's layout (imgui.ini) follows a window resize proportionally, so every panel stays inside
 // the area between the menu bar and the status line (both one frame high).
@@ -155,8 +167,29 @@ std::string live_equation(const ddpm::gpu::XtUniforms& u) {
     return text;
 }
 
+// One line of text cut to the space left with "...", the whole of it in a tooltip.
+void text_ellipsized(const std::string& text) {
+    const float avail = ImGui::GetContentRegionAvail().x;
+    if (ImGui::CalcTextSize(text.c_str()).x <= avail) {
+        ImGui::TextUnformatted(text.c_str());
+        return;
+    }
+    // Keep the end (a file name matters more than its folder): "...photos/cat.png".
+    std::size_t cut = 0;
+    std::string shown;
+    while (cut < text.size()) {
+        // Advance one UTF-8 character.
+        ++cut;
+        while (cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80) ++cut;
+        shown = "..." + text.substr(cut);
+        if (ImGui::CalcTextSize(shown.c_str()).x <= avail) break;
+    }
+    ImGui::TextUnformatted(shown.c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
+}
+
 void draw_image_controls(App& app) {
-    ImGui::Text("%s", app.image_source.c_str());
+    text_ellipsized(app.image_source);
     ImGui::TextDisabled("%d x %d", app.x0.width, app.x0.height);
     if (!app.gpu_note.empty()) {
         ImGui::PushTextWrapPos(0);
@@ -164,20 +197,52 @@ void draw_image_controls(App& app) {
         ImGui::PopTextWrapPos();
     }
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-    if (ImGui::BeginCombo("##samples", "Sample image")) {
+    if (ImGui::BeginCombo("##samples", tr("Sample image"))) {
         for (const char* name : sample_image_names())
             if (ImGui::Selectable(name, app.image_source == std::string("embedded:") + name)) open_embedded_image(app, name);
         ImGui::EndCombo();
     }
     ImGui::SameLine();
-    if (ImGui::Button(app.file_dialog ? "Opening..." : "Open...")) start_open(app);
-    ImGui::TextDisabled("or drop an image file on the window");
+    if (ImGui::Button(app.file_dialog ? tr("Opening...") : tr("Open..."))) start_open(app);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", tr("or drop an image file on the window"));
+    ImGui::PopTextWrapPos();
 }
+
+// The t slider, full width. Shift while dragging snaps t to round steps (10 for T = 1000).
+void draw_t_slider(App& app, const char* id) {
+    const int T = app.schedule.T();
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    ImGui::SliderInt(id, &app.t, 0, T, tr("t = %d"), ImGuiSliderFlags_AlwaysClamp);
+    if (ImGui::IsItemActive() && ImGui::GetIO().KeyShift) {
+        const int step = std::max(1, int(plot::nice_step(T, 100)));
+        set_t(app, int(std::lround(double(app.t) / step)) * step);
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Drag to set t; hold Shift to snap to round values"));
+}
+
+}  // namespace
+
+// T applies on Enter or when the field loses focus, not on every keystroke (typing 1000 after
+// T = 10 would pass through T = 1 and move t); the -/+ buttons apply at once.
+void draw_T_field(App& app) {
+    int T = app.T_field_active ? app.T_field : app.edit.T;
+    const bool changed = ImGui::InputInt(titled(tr("T"), "T").c_str(), &T, 10, 100);
+    const bool typing = ImGui::IsItemActive() && ImGui::GetIO().WantTextInput;
+    if (typing) {
+        app.T_field = T;
+        app.T_field_active = true;
+    } else if (changed || app.T_field_active) {
+        app.edit.T = T;
+        app.T_field_active = false;
+    }
+}
+
+namespace {
 
 void draw_timestep_controls(App& app) {
     const int T = app.schedule.T();
-    ImGui::SetNextItemWidth(-FLT_MIN);
-    ImGui::SliderInt("##t", &app.t, 0, T, "t = %d", ImGuiSliderFlags_AlwaysClamp);
+    draw_t_slider(app, "##t");
     if (ImGui::Button("|<")) set_t(app, 0);
     ImGui::SameLine();
     if (ImGui::Button("-10")) set_t(app, app.t - 10);
@@ -189,21 +254,23 @@ void draw_timestep_controls(App& app) {
     if (ImGui::Button("+10")) set_t(app, app.t + 10);
     ImGui::SameLine();
     if (ImGui::Button(">|")) set_t(app, T);
-    if (ImGui::Button(app.playing ? "Pause" : "Play", ImVec2(ImGui::GetFontSize() * 4, 0))) toggle_play(app);
+    if (ImGui::Button(app.playing ? tr("Pause") : tr("Play"), ImVec2(ImGui::GetFontSize() * 4, 0))) toggle_play(app);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-    ImGui::SliderFloat("##speed", &app.play_speed, 10, 2000, "%.0f steps/s", ImGuiSliderFlags_Logarithmic);
+    ImGui::SliderFloat("##speed", &app.play_speed, 10, 2000, tr("%.0f steps/s"), ImGuiSliderFlags_Logarithmic);
     ImGui::SameLine();
-    ImGui::Checkbox("Loop", &app.loop);
-    ImGui::TextDisabled("Keys: Left/Right, Shift = 10, Home/End, Space");
+    ImGui::Checkbox(tr("Loop"), &app.loop);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", tr("Keys: Left/Right, Shift = 10, Home/End, Space"));
+    ImGui::PopTextWrapPos();
 
     ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted("seed");
+    ImGui::TextUnformatted(tr("seed"));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     ImGui::InputScalar("##seed", ImGuiDataType_U32, &app.seed);
     ImGui::SameLine();
-    if (ImGui::Button("New seed")) app.seed = std::random_device{}();
+    if (ImGui::Button(tr("New seed"))) app.seed = std::random_device{}();
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(tr("process"));
     ImGui::SameLine();
@@ -265,20 +332,44 @@ void draw_numbers(App& app) {
 
 void draw_open_popup(App& app) {
     if (app.show_open_popup) {
-        ImGui::OpenPopup("Open image");
+        ImGui::OpenPopup(titled(tr("Open image"), "open-image").c_str());
         app.show_open_popup = false;
     }
-    if (!ImGui::BeginPopupModal("Open image", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-    ImGui::TextUnformatted("Path of a PNG, JPEG, BMP, TGA or GIF file:");
+    if (!ImGui::BeginPopupModal(titled(tr("Open image"), "open-image").c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    ImGui::TextUnformatted(tr("Path of a PNG, JPEG, BMP, TGA or GIF file:"));
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
     const bool enter = ImGui::InputText("##path", &app.path_field, ImGuiInputTextFlags_EnterReturnsTrue);
-    if (ImGui::Button("Open") || enter) {
+    if (ImGui::Button(tr("Open")) || enter) {
         app.pending_open = app.path_field;
         ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();
-    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+    if (ImGui::Button(tr("Cancel")) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+}
+
+// File > Save session: a path field (Enter saves), first filled with IMAGE.ddpmviz in the folder of
+// the last session.
+void draw_save_popup(App& app) {
+    const std::string title = titled(tr("Save session"), "save-session");
+    if (app.show_save_popup) {
+        ImGui::OpenPopup(title.c_str());
+        app.show_save_popup = false;
+    }
+    if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    ImGui::TextUnformatted(tr("Save the image, schedule, t, seed, view and pins as:"));
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
+    const bool enter = ImGui::InputText("##session-path", &app.session_path_field, ImGuiInputTextFlags_EnterReturnsTrue);
+    if ((ImGui::Button(tr("Save")) || enter) && !app.session_path_field.empty()) {
+        std::string path = app.session_path_field;
+        if (!is_session_path(path)) path += ".ddpmviz";
+        save_session_file(app, path);
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button(tr("Cancel")) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
 }
 
@@ -341,7 +432,7 @@ void draw_xt_canvas(App& app) {
                 }
             }
             ImGui::BeginTooltip();
-            ImGui::Text("pixel (%d, %d)", px, py);
+            ImGui::Text(tr("pixel (%d, %d)"), px, py);
             if (ImGui::BeginTable("pixel", 4, ImGuiTableFlags_SizingFixedFit)) {
                 for (const char* h : {"", "R", "G", "B"}) {
                     ImGui::TableNextColumn();
@@ -358,7 +449,7 @@ void draw_xt_canvas(App& app) {
                 }
                 ImGui::EndTable();
             }
-            ImGui::TextDisabled("x_t is shown clamped to [-1, 1]");
+            ImGui::TextDisabled("%s", tr("x_t is shown clamped to [-1, 1]"));
             ImGui::EndTooltip();
         }
     }
@@ -444,6 +535,42 @@ void draw_equation(App& app) {
     }
 }
 
+// Presentation mode (F11): full screen, large type, the t slider, the image and one plot.
+void draw_presentation(App& app) {
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(display);
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollbar;
+    if (ImGui::Begin("##presentation", nullptr, flags)) {
+        if (ImGui::Button(app.playing ? tr("Pause") : tr("Play"), ImVec2(ImGui::GetFontSize() * 4, 0))) toggle_play(app);
+        ImGui::SameLine();
+        draw_t_slider(app, "##presentation-t");
+        const auto u = ddpm::gpu::xt_uniforms(app.schedule, app.t, app.seed);
+        ImGui::TextUnformatted(live_equation(u).c_str());
+        ImGui::SameLine();
+        const char* hint = tr("F11 or Esc: leave presentation mode");
+        ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(hint).x));
+        ImGui::TextDisabled("%s", hint);
+        const ImVec2 avail = ImGui::GetContentRegionAvail();
+        const float spacing = ImGui::GetStyle().ItemSpacing.x;
+        const float image_width = std::floor((avail.x - spacing) * 0.62f);
+        ImGui::BeginChild("##presentation-image", ImVec2(image_width, avail.y), false,
+                          ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+        if (app.view == "equation") draw_equation(app);
+        else draw_xt_canvas(app);
+        ImGui::EndChild();
+        ImGui::SameLine();
+        // One plot: alpha_bar and its square roots, the weights of x0 and eps in x_t.
+        const std::vector<plot::Series> series = {
+            {"alpha_bar", "", app.schedule.alpha_bar, IM_COL32(90, 160, 255, 255), false},
+            {"sqrt_alpha_bar", "", app.schedule.sqrt_alpha_bar, IM_COL32(110, 210, 110, 255), false},
+            {"sqrt_one_minus_alpha_bar", "", app.schedule.sqrt_one_minus_alpha_bar, IM_COL32(240, 90, 90, 255), false}};
+        plot::plot("presentation-plot", series, app.schedule.T(), app.t, false, ImGui::GetContentRegionAvail());
+    }
+    ImGui::End();
+}
+
 }  // namespace
 
 void queue_view(App& app, const ddpm::gpu::XtUniforms& u, ImVec2 origin, float zoom, ImVec2 clip_min, ImVec2 clip_max) {
@@ -452,22 +579,37 @@ void queue_view(App& app, const ddpm::gpu::XtUniforms& u, ImVec2 origin, float z
 
 void draw_menu_bar(App& app) {
     if (!ImGui::BeginMainMenuBar()) return;
-    if (ImGui::BeginMenu("File")) {
-        if (ImGui::MenuItem("Open...")) start_open(app);
-        if (ImGui::BeginMenu("Sample images")) {
+    if (ImGui::BeginMenu(titled(tr("File"), "File").c_str())) {
+        if (ImGui::MenuItem(tr("Open..."))) start_open(app);
+        if (ImGui::MenuItem(tr("Save session..."))) {
+            if (app.session_path_field.empty()) {
+                std::string stem = app.image_source.rfind("embedded:", 0) == 0 ? app.image_source.substr(9) : app.image_source;
+                stem = std::filesystem::path(stem).stem().string();
+                app.session_path_field = (stem.empty() ? std::string("scene") : stem) + ".ddpmviz";
+            }
+            app.show_save_popup = true;
+        }
+        if (ImGui::BeginMenu(tr("Recent"), !app.settings.recent.empty())) {
+            std::string chosen;
+            for (const auto& r : app.settings.recent)
+                if (ImGui::MenuItem(r.c_str())) chosen = r;
+            if (!chosen.empty()) app.pending_open = chosen;
+            ImGui::EndMenu();
+        }
+        if (ImGui::BeginMenu(tr("Sample images"))) {
             for (const char* name : sample_image_names())
                 if (ImGui::MenuItem(name, nullptr, app.image_source == std::string("embedded:") + name))
                     open_embedded_image(app, name);
             ImGui::EndMenu();
         }
         ImGui::Separator();
-        if (ImGui::MenuItem("Quit")) glfwSetWindowShouldClose(app.window, GLFW_TRUE);
+        if (ImGui::MenuItem(tr("Quit"))) glfwSetWindowShouldClose(app.window, GLFW_TRUE);
         ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("View")) {
+    if (ImGui::BeginMenu(titled(tr("View"), "View").c_str())) {
         ImGui::MenuItem(tr("Compare schedules"), nullptr, &app.compare.open);
         if (ImGui::MenuItem("x_t", nullptr, app.view == "xt")) app.view = "xt";
-        if (ImGui::MenuItem("Equation: x0 | eps | x_t", nullptr, app.view == "equation")) app.view = "equation";
+        if (ImGui::MenuItem(tr("Equation: x0 | eps | x_t"), nullptr, app.view == "equation")) app.view = "equation";
         if (ImGui::MenuItem(tr("Step: x_{t-1} | sqrt(beta_t) eps_t | x_t"), nullptr, app.view == "step")) app.view = "step";
         if (ImGui::MenuItem(tr("Compare: closed form | chain"), nullptr, app.view == "compare")) app.view = "compare";
         if (ImGui::MenuItem(tr("Pixel probe"), nullptr, app.probe_open)) app.probe_open = !app.probe_open;
@@ -475,8 +617,29 @@ void draw_menu_bar(App& app) {
         ImGui::MenuItem(tr("Distribution of x_t"), nullptr, &app.distribution.open);
         ImGui::MenuItem(tr("Reparameterization trick"), nullptr, &app.reparam.open);
         ImGui::Separator();
-        if (ImGui::MenuItem("Fit image")) app.image_view.fit = true;
-        if (ImGui::MenuItem("Reset layout")) app.reset_layout = true;
+        if (ImGui::MenuItem(tr("Fit image"))) app.image_view.fit = true;
+        if (ImGui::MenuItem(tr("Reset layout"))) app.reset_layout = true;
+        ImGui::Separator();
+        if (ImGui::MenuItem(tr("Presentation mode"), "F11", app.presentation)) {
+            app.presentation = !app.presentation;
+            app.fonts_stale = true;
+        }
+        if (ImGui::BeginMenu(tr("UI scale"))) {
+            if (ImGui::MenuItem(tr("Larger"), "Ctrl +")) set_user_scale(app, next_ui_scale(app.user_scale, +1));
+            if (ImGui::MenuItem(tr("Smaller"), "Ctrl -")) set_user_scale(app, next_ui_scale(app.user_scale, -1));
+            ImGui::Separator();
+            for (int percent : {75, 100, 125, 150, 175, 200, 250, 300}) {
+                const std::string label = std::to_string(percent) + "%";
+                if (ImGui::MenuItem(label.c_str(), percent == 100 ? "Ctrl 0" : nullptr, std::lround(app.user_scale * 100) == percent))
+                    set_user_scale(app, float(percent) / 100);
+            }
+            ImGui::EndMenu();
+        }
+        if (ImGui::BeginMenu(tr("Language"))) {
+            for (const auto& l : i18n::languages())
+                if (ImGui::MenuItem(l.name, nullptr, i18n::current_language() == l.code)) set_app_language(app, l.code);
+            ImGui::EndMenu();
+        }
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu(tr("Help"))) {
@@ -489,23 +652,25 @@ void draw_menu_bar(App& app) {
 void draw_controls(App& app) {
     const Layout l = layout(app);
     place_window(app, ImVec2(0, l.top), ImVec2(l.sidebar, l.bottom - l.top));
-    if (ImGui::Begin("Controls")) {
+    if (ImGui::Begin(titled(tr("Controls"), "Controls").c_str())) {
         ImGui::PushItemWidth(ImGui::GetFontSize() * 11);
-        if (ImGui::CollapsingHeader("Image", ImGuiTreeNodeFlags_DefaultOpen)) draw_image_controls(app);
-        if (ImGui::CollapsingHeader("Timestep and seed", ImGuiTreeNodeFlags_DefaultOpen)) draw_timestep_controls(app);
-        if (ImGui::CollapsingHeader("Schedule", ImGuiTreeNodeFlags_DefaultOpen)) draw_schedule_controls(app);
-        if (ImGui::CollapsingHeader("Values at t", ImGuiTreeNodeFlags_DefaultOpen)) draw_numbers(app);
+        const auto open = ImGuiTreeNodeFlags_DefaultOpen;
+        if (ImGui::CollapsingHeader(titled(tr("Image"), "image-section").c_str(), open)) draw_image_controls(app);
+        if (ImGui::CollapsingHeader(titled(tr("Timestep and seed"), "timestep-section").c_str(), open)) draw_timestep_controls(app);
+        if (ImGui::CollapsingHeader(titled(tr("Schedule"), "schedule-section").c_str(), open)) draw_schedule_controls(app);
+        if (ImGui::CollapsingHeader(titled(tr("Values at t"), "values-section").c_str(), open)) draw_numbers(app);
         draw_export_panel(app);
         ImGui::PopItemWidth();
     }
     ImGui::End();
     draw_open_popup(app);
+    draw_save_popup(app);
 }
 
 void draw_image_view(App& app) {
     const Layout l = layout(app);
     place_window(app, ImVec2(l.sidebar, l.top), ImVec2(l.width - l.sidebar, l.image_height));
-    if (ImGui::Begin("Image", nullptr, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+    if (ImGui::Begin(titled(tr("Image"), "Image").c_str(), nullptr, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
         if (ImGui::RadioButton("x_t", app.view == "xt")) app.view = "xt";
         ImGui::SameLine();
         if (ImGui::RadioButton("x0 | eps | x_t", app.view == "equation")) app.view = "equation";
@@ -527,7 +692,7 @@ void draw_image_view(App& app) {
             draw_ribbon_view(app);
         } else if (app.view == "xt") {
             ImGui::SameLine(0, ImGui::GetFontSize() * 2);
-            if (ImGui::Button("Fit")) app.image_view.fit = true;
+            if (ImGui::Button(tr("Fit"))) app.image_view.fit = true;
             ImGui::SameLine();
             if (ImGui::Button("1:1")) {
                 const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -536,7 +701,7 @@ void draw_image_view(App& app) {
                                          std::floor((avail.y - ImGui::GetFrameHeightWithSpacing() - app.renderer.height()) * 0.5f))};
             }
             ImGui::SameLine();
-            ImGui::TextDisabled("%.0f%%  (wheel: zoom, drag: pan)", app.image_view.zoom * 100);
+            ImGui::TextDisabled(tr("%.0f%%  (wheel: zoom, drag: pan)"), app.image_view.zoom * 100);
             const auto u = app_xt_uniforms(app, app.t);
             ImGui::Text("t = %d:  %s", app.t, live_equation(u).c_str());
             draw_xt_canvas(app);
@@ -550,20 +715,20 @@ void draw_image_view(App& app) {
 void draw_plots(App& app) {
     const Layout l = layout(app);
     place_window(app, ImVec2(l.sidebar, l.top + l.image_height), ImVec2(l.width - l.sidebar, l.bottom - l.top - l.image_height));
-    if (ImGui::Begin("Schedule plots")) {
-        ImGui::Checkbox("log y", &app.log_y);
+    if (ImGui::Begin(titled(tr("Schedule plots"), "Schedule plots").c_str())) {
+        ImGui::Checkbox(tr("log y"), &app.log_y);
         ImGui::SameLine();
-        if (ImGui::Button("Pin")) {
+        if (ImGui::Button(tr("Pin"))) {
             if (int(app.pinned.size()) == kMaxPinned) app.pinned.erase(app.pinned.begin());
-            app.pinned.push_back({schedule_label(app.params), app.schedule});
+            app.pinned.push_back({schedule_label(app.params), app.params, app.schedule});
         }
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keep this schedule as faint curves to compare (up to %d)", kMaxPinned);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip(tr("Keep this schedule as faint curves to compare (up to %d)"), kMaxPinned);
         if (!app.pinned.empty()) {
             ImGui::SameLine();
-            if (ImGui::Button("Clear pins")) app.pinned.clear();
+            if (ImGui::Button(tr("Clear pins"))) app.pinned.clear();
         }
         ImGui::SameLine();
-        ImGui::TextDisabled("click or drag on a plot to set t");
+        ImGui::TextDisabled("%s", tr("click or drag on a plot to set t"));
 
         const ImU32 colors[] = {IM_COL32(255, 160, 60, 255), IM_COL32(90, 160, 255, 255), IM_COL32(110, 210, 110, 255),
                                 IM_COL32(240, 90, 90, 255)};
@@ -609,7 +774,7 @@ void draw_status_line(App& app) {
                                    ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoBringToFrontOnFocus;
     if (ImGui::Begin("##status", nullptr, flags)) {
         char right[160];
-        std::snprintf(right, sizeof right, "%s  |  t %d / %d  |  %.1f ms", schedule_label(app.params).c_str(), app.t,
+        std::snprintf(right, sizeof right, tr("%s  |  t %d / %d  |  %.1f ms"), schedule_label(app.params).c_str(), app.t,
                       app.schedule.T(), app.frame_ms);
         const float right_width = ImGui::CalcTextSize(right).x;
         ImGui::PushClipRect(ImGui::GetCursorScreenPos(),
@@ -622,6 +787,19 @@ void draw_status_line(App& app) {
     }
     ImGui::End();
     ImGui::PopStyleVar(2);
+}
+
+bool open_path(App& app, const std::string& path) {
+    if (is_session_path(path)) return open_session_file(app, path);
+    const std::string ext = std::filesystem::path(path).extension().string();
+    if (ext == ".json" || ext == ".JSON") return open_scheduler_config(app, path);   // a diffusers scheduler config
+    if (!open_image_file(app, path)) return false;
+    std::error_code ec;
+    if (app.image_source.rfind("embedded:", 0) != 0) {
+        add_recent(app.settings, std::filesystem::absolute(path, ec).lexically_normal().string());
+        save_app_settings(app);
+    }
+    return true;
 }
 
 void draw_frame(App& app) {
@@ -640,24 +818,26 @@ void draw_frame(App& app) {
     poll_export(app);
     // Before the panels, so this frame's layout already fits the new image.
     if (!app.pending_open.empty()) {
-        std::string ext = std::filesystem::path(app.pending_open).extension().string();
-        if (ext == ".json" || ext == ".JSON") open_scheduler_config(app, app.pending_open);   // a diffusers scheduler config
-        else open_image_file(app, app.pending_open);
+        open_path(app, app.pending_open);
         app.pending_open.clear();
     }
     handle_keys(app);
     advance_play(app, ImGui::GetIO().DeltaTime);
-    draw_menu_bar(app);
-    draw_controls(app);
-    draw_image_view(app);
-    draw_plots(app);
-    draw_distribution_view(app);
-    draw_reparam_view(app);
-    draw_how_it_works(app);
-    draw_compare_view(app);
-    draw_probe_window(app);
-    draw_status_line(app);
-    app.reset_layout = false;
+    if (app.presentation) {
+        draw_presentation(app);
+    } else {
+        draw_menu_bar(app);
+        draw_controls(app);
+        draw_image_view(app);
+        draw_plots(app);
+        draw_distribution_view(app);
+        draw_reparam_view(app);
+        draw_how_it_works(app);
+        draw_compare_view(app);
+        draw_probe_window(app);
+        draw_status_line(app);
+        app.reset_layout = false;
+    }
 
     apply_schedule_edits(app);
 }

@@ -1,5 +1,7 @@
 #include "plot.h"
 
+#include "i18n.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -310,7 +312,7 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
         const float hx = to_screen(t_mouse, y.lo).x;
         draw->AddLine(ImVec2(hx, p0.y), ImVec2(hx, p1.y), ImGui::GetColorU32(ImGuiCol_Text, 0.35f));
         ImGui::BeginTooltip();
-        ImGui::Text("t = %d", t_mouse);
+        ImGui::Text(tr("t = %d"), t_mouse);
         for (const auto& s : series) {
             if (t_mouse >= int(s.values.size())) continue;
             ImGui::PushStyleColor(ImGuiCol_Text, s.faint ? ImGui::GetColorU32(ImGuiCol_TextDisabled) : s.color);

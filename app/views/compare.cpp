@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include <string>
+
 #include "app.h"
 #include "i18n.h"
 
@@ -22,7 +24,7 @@ int compare_t(const App& app, const ddpm::Schedule& s) {
 void draw_compare_view(App& app) {
     if (!app.compare.open) return;
     ImGui::SetNextWindowSize(ImVec2(720, 480), ImGuiCond_FirstUseEver);
-    if (!ImGui::Begin(tr("Compare schedules"), &app.compare.open)) {
+    if (!ImGui::Begin((std::string(tr("Compare schedules")) + "###Compare schedules").c_str(), &app.compare.open)) {
         ImGui::End();
         return;
     }

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include <string>
+
 #include "app.h"
 #include "ddpm/noise.h"
 #include "i18n.h"
@@ -152,7 +154,7 @@ void draw_distribution_view(App& app) {
     if (!d.open || app.x0.empty()) return;
     ImGui::SetNextWindowSize(ImVec2(620 * app.ui_scale, 580 * app.ui_scale), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowPos(ImVec2(380 * app.ui_scale, 60 * app.ui_scale), ImGuiCond_FirstUseEver);
-    if (!ImGui::Begin(tr("Distribution of x_t"), &d.open)) {
+    if (!ImGui::Begin((std::string(tr("Distribution of x_t")) + "###Distribution of x_t").c_str(), &d.open)) {
         ImGui::End();
         return;
     }

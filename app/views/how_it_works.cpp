@@ -2,6 +2,8 @@
 // window's fixed-eps view is and is not.
 #include <imgui.h>
 
+#include <string>
+
 #include "app.h"
 #include "distribution_view.h"
 #include "i18n.h"
@@ -20,7 +22,7 @@ void draw_how_it_works(App& app) {
     if (!app.show_how_it_works) return;
     ImGui::SetNextWindowSize(ImVec2(640 * app.ui_scale, 600 * app.ui_scale), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowPos(ImVec2(330 * app.ui_scale, 40 * app.ui_scale), ImGuiCond_FirstUseEver);
-    if (!ImGui::Begin(tr("How it works"), &app.show_how_it_works)) {
+    if (!ImGui::Begin((std::string(tr("How it works")) + "###How it works").c_str(), &app.show_how_it_works)) {
         ImGui::End();
         return;
     }

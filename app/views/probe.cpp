@@ -36,7 +36,7 @@ void draw_probe_window(App& app) {
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowSize(ImVec2(display.x * 0.42f, display.y * 0.42f), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowPos(ImVec2(display.x * 0.55f, display.y * 0.08f), ImGuiCond_FirstUseEver);
-    if (!ImGui::Begin(tr("Pixel probe"), &app.probe_open)) {
+    if (!ImGui::Begin((std::string(tr("Pixel probe")) + "###Pixel probe").c_str(), &app.probe_open)) {
         ImGui::End();
         return;
     }

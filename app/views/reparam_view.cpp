@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include <string>
+
 #include "app.h"
 #include "ddpm/distribution.h"
 #include "ddpm/rng.h"
@@ -26,7 +28,7 @@ void draw_reparam_view(App& app) {
     if (!r.open) return;
     ImGui::SetNextWindowSize(ImVec2(620 * app.ui_scale, 600 * app.ui_scale), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowPos(ImVec2(420 * app.ui_scale, 90 * app.ui_scale), ImGuiCond_FirstUseEver);
-    if (!ImGui::Begin(tr("Reparameterization trick"), &r.open)) {
+    if (!ImGui::Begin((std::string(tr("Reparameterization trick")) + "###Reparameterization trick").c_str(), &r.open)) {
         ImGui::End();
         return;
     }

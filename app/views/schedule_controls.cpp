@@ -141,7 +141,7 @@ void draw_schedule_controls_view(App& app) {
     slider("shift", e.shift, 0.1, 64, tr("noise/signal times S (log_snr - 2 ln S): SD3's shift; S = resolution / base for Hoogeboom et al. 2023"), true);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 11);
     if (e.kind == K::Custom) ImGui::Text(tr("T = %d (from the betas)"), e.T);
-    else ImGui::InputInt("T", &e.T, 10, 100);
+    else draw_T_field(app);
     ImGui::Checkbox(tr("zero terminal SNR"), &e.zero_terminal_snr);
     tooltip(tr("Rescales the schedule so that alpha_bar_T = 0: the last step is pure noise (Lin et al. 2023)."));
     if (info.family != ddpm::ScheduleFamily::VP)

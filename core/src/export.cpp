@@ -580,7 +580,10 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
         for (int first = 0; first < n && progress.keep_going(); first += int(threads)) {
             const int count = std::min(int(threads), n - first);
             for_each_index(count, threads, [&](std::size_t k) {
-                batch[k] = detail::quantize_gif_frame(frame_at(x0, s, chain, r.process, r.ts[first + int(k)], r.seed, 1));
+                Rgb8 frame = frame_at(x0, s, chain, r.process, r.ts[first + int(k)], r.seed, 1);
+                if (r.animation_labels.any())
+                    stamp_animation_labels(frame, animation_label_lines(r.animation_labels, s, r.params, r.ts[first + int(k)]));
+                batch[k] = detail::quantize_gif_frame(frame);
                 return true;
             });
             for (int k = 0; k < count && progress.keep_going(); ++k) {
@@ -608,6 +611,8 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
             const int count = std::min(int(threads), n - first);
             for_each_index(count, threads, [&](std::size_t k) {
                 Rgb8 full = frame_at(x0, s, chain, r.process, r.ts[first + k], r.seed, 1);
+                if (r.animation_labels.any())
+                    stamp_animation_labels(full, animation_label_lines(r.animation_labels, s, r.params, r.ts[first + k]));
                 Rgb8& even = batch[k];
                 even.width = w, even.height = h;
                 even.pixels.resize(std::size_t(w) * h * 3);

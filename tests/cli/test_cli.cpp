@@ -55,7 +55,7 @@ TEST_CASE("usage errors exit 2 with one sentence on stderr", "[cli]") {
         {"schedule --schedule quadratic", "--schedule"},
         {"schedule --T abc", "--T"},
         {"schedule --bogus", "bogus"},
-        {"export", "IMAGE"},
+        {"export", "needs --out"},   // without IMAGE, export uses the default sample (issue 13)
     };
     for (const auto& [args, message] : cases) {
         INFO(args);

@@ -195,7 +195,6 @@ TEST_CASE("usage errors exit 2 with one sentence", "[cli][export]") {
         {"export " + kCat + " --t 0:10:0" + x, "step of 0"},
         {"export " + kCat + " --t abc" + x, "'abc' is not a timestep"},
         {"export " + kCat + x, "--t is required"},
-        {"export --t 5" + x, "needs an input IMAGE"},
         {"export " + kCat + " --t 5", "needs --out"},
         {"export " + kCat + " --t 0:100:10 --fps 60 --out '" + (dir / "x.gif") + "'", "outside 1..50"},
         {"export --plot --curves bogus" + x, "'bogus' is not a schedule column"},

@@ -85,6 +85,20 @@ int count_colour(const ddpm::Rgb8& image, Box box, int r, int g, int b, int tole
     return n;
 }
 
+// Pixels of a text colour drawn anti-aliased at any brightness: the UI font's thin strokes seldom reach the
+// full colour, but keep its proportions (g/r and b/r within 0.06 of the colour's, red channel at least 110).
+int count_hue(const ddpm::Rgb8& image, Box box, int r, int g, int b) {
+    int n = 0;
+    for (int y = box.y0; y < box.y1; ++y)
+        for (int x = box.x0; x < box.x1; ++x) {
+            const uint8_t* p = at(image, x, y);
+            if (p[0] < 110) continue;
+            const double gr = double(p[1]) / p[0], br = double(p[2]) / p[0];
+            n += std::abs(gr - double(g) / r) < 0.06 && std::abs(br - double(b) / r) < 0.06;
+        }
+    return n;
+}
+
 }  // namespace
 
 TEST_CASE("The window shows the cat dissolving as t moves, and the schedule plots", "[gui]") {
@@ -205,22 +219,27 @@ TEST_CASE("The Distribution, Reparameterization and How it works windows open an
     CHECK(count_colour(dist, middle, 255, 160, 60, 30) > count_colour(reparam, middle, 255, 160, 60, 30) + 400);
     // The density N(mu, sigma^2) in green.
     CHECK(count_colour(reparam, middle, 120, 220, 120, 30) > count_colour(dist, middle, 120, 220, 120, 30) + 120);
-    // Section headings in gold.
-    CHECK(count_colour(how, middle, 255, 204, 115, 30) > count_colour(dist, middle, 255, 204, 115, 30) + 300);
+    // Section headings in gold, at the left edge of the How it works window (x 335..965 in this layout).
+    const Box how_box{335, 60, 965, 630};
+    INFO("gold: how " << count_hue(how, how_box, 255, 204, 115) << ", distribution " << count_hue(dist, how_box, 255, 204, 115));
+    CHECK(count_hue(how, how_box, 255, 204, 115) > count_hue(dist, how_box, 255, 204, 115) + 300);
 }
 
 TEST_CASE("T = 10 warns in the values panel that x_T is far from the prior", "[gui]") {
     // The warning is gold text under the values, in the Controls column; T = 1000 has none there.
+    // At UI scale 0.75 the whole merged Controls column (process, schedule families, values) fits in 800 px.
     const Box values{4, 40, 350, 780};
-    const ddpm::Rgb8 short_chain = screenshot("t10", "--T 10 --t 10");
-    const ddpm::Rgb8 long_chain = screenshot("t1000", "--t 1000");
-    CHECK(count_colour(short_chain, values, 255, 191, 77, 40) > 200);
-    CHECK(count_colour(long_chain, values, 255, 191, 77, 40) < 20);
+    const ddpm::Rgb8 short_chain = screenshot("t10", "--T 10 --t 10 --ui-scale 0.75");
+    const ddpm::Rgb8 long_chain = screenshot("t1000", "--t 1000 --ui-scale 0.75");
+    INFO("gold: T = 10 " << count_hue(short_chain, values, 255, 191, 77) << ", T = 1000 " << count_hue(long_chain, values, 255, 191, 77));
+    CHECK(count_hue(short_chain, values, 255, 191, 77) > 200);
+    CHECK(count_hue(long_chain, values, 255, 191, 77) < 20);
 }
 
 TEST_CASE("The step view shows x_{t-1} and x_t nearly alike and the step's noise between them", "[gui][chain]") {
     const ddpm::Rgb8 shot = screenshot("step", "--view step --t 100 --process chain");
-    const Box prev{400, 160, 580, 280}, noise{720, 160, 900, 280}, xt{1000, 160, 1180, 280};
+    // Tiles of the merged layout: x_{t-1} at x 368..593, the noise at 676..901, x_t at 933..1158 (y 152..300).
+    const Box prev{380, 160, 580, 290}, noise{700, 160, 880, 290}, xt{945, 160, 1145, 290};
     // One step of beta = 0.002 changes each value by about 0.045 (3 levels of 255), the noise tile is N(0, 1).
     const double step_change = mean_abs_difference(shot, [&] {
         ddpm::Rgb8 moved = shot;   // x_t's tile laid over x_{t-1}'s

@@ -56,6 +56,15 @@ struct VideoOptions {
     int fps = 25;
 };
 
+// Labels stamped into the top-left corner of each GIF/MP4 frame (for slides).
+struct AnimationLabels {
+    bool t = false;            // "t = 500"
+    bool alpha_bar = false;    // "alpha_bar = 0.0786"
+    bool snr = false;          // "SNR = 0.0853"
+    bool schedule = false;     // "linear 1e-4..0.02 T=1000"
+    bool any() const { return t || alpha_bar || snr || schedule; }
+};
+
 struct PlotOptions {
     int width = 960, height = 540;
     std::vector<std::string> curves{"alpha_bar", "sqrt_alpha_bar", "sqrt_one_minus_alpha_bar"};   // kScheduleColumns names
@@ -84,6 +93,7 @@ struct ExportRequest {
     GifOptions gif;
     VideoOptions video;
     PlotOptions plot;
+    AnimationLabels animation_labels;  // Gif, Mp4
     unsigned threads = 0;              // 0: all cores
 };
 
@@ -116,6 +126,16 @@ std::string sequence_file_name(const std::string& name, int t, int T);
 uint64_t fnv1a64(const uint8_t* data, std::size_t size);
 
 // The pieces, public for tests and the GUI preview.
+// The label lines of frame t, numbers in shortest round-trip form.
+std::vector<std::string> animation_label_lines(const AnimationLabels& labels, const Schedule& s, const ScheduleParams& p, int t);
+// Draws those lines on a dark box in the frame's top-left corner, sized to the frame.
+void stamp_animation_labels(Rgb8& frame, const std::vector<std::string>& lines);
+// The t list with its first and last entries repeated to hold them for the given seconds at fps.
+std::vector<int> hold_ends(const std::vector<int>& ts, double hold_first_s, double hold_last_s, double fps);
+// The size an animation of n frames of width x height will have, roughly (noise hardly compresses:
+// about one byte per pixel for a GIF); for the warning that suggests --max-side.
+double estimated_animation_bytes(ExportKind kind, int64_t n, int width, int height);
+
 Rgb8 render_filmstrip(const std::vector<Rgb8>& tiles, const std::vector<int>& ts, const Schedule& s,
                       const FilmstripOptions& options);
 // The window's equation view as one picture: x0 + eps = x_t with their weights.

@@ -1,0 +1,125 @@
+// Sessions (.ddpmviz): a round trip keeps every field, manifests open as sessions, bad files are errors.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "session.h"
+
+namespace {
+
+ddpm::ScheduleParams cosine(int T) {
+    ddpm::ScheduleParams p = ddpm::default_params(ddpm::ScheduleKind::Cosine);
+    p.T = T;
+    p.cosine_s = 0.01;
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("a session survives a round trip through its JSON") {
+    Session s;
+    s.image = "/photos/cat.png";
+    s.params = ddpm::default_params(ddpm::ScheduleKind::ScaledLinear);
+    s.params.beta_start = 0.00085;
+    s.params.beta_end = 0.012;
+    s.params.zero_terminal_snr = true;
+    s.t = 733;
+    s.seed = 4294967295u;
+    s.view = "equation";
+    s.pins = {ddpm::ScheduleParams{}, cosine(500)};
+    const std::string text = session_json(s);
+    CHECK(text.find("0.00085") != std::string::npos);   // shortest round-trip numbers, not 0.00084999999999999995
+    auto back = parse_session(text, "/elsewhere");
+    REQUIRE(back.ok());
+    CHECK(back->image == s.image);   // absolute: not moved under base
+    CHECK(back->params == s.params);
+    CHECK(back->t == 733);
+    CHECK(back->seed == 4294967295u);
+    CHECK(back->view == "equation");
+    REQUIRE(back->pins.size() == 2);
+    CHECK(back->pins[0] == s.pins[0]);
+    CHECK(back->pins[1] == s.pins[1]);
+    CHECK(session_json(*back) == text);
+}
+
+TEST_CASE("a session keeps main's views, the chain process and the newer schedule families") {
+    Session s;
+    s.view = "step";
+    s.process = ddpm::Process::Chain;
+    s.params = ddpm::default_params(ddpm::ScheduleKind::Edm);
+    s.params.rho = 5;
+    s.params.shift = 3;
+    s.pins = {ddpm::default_params(ddpm::ScheduleKind::Laplace)};
+    s.pins[0].mu = 0.5;
+    auto back = parse_session(session_json(s), "");
+    REQUIRE(back.ok());
+    CHECK(back->view == "step");
+    CHECK(back->process == ddpm::Process::Chain);
+    CHECK(back->params == s.params);
+    REQUIRE(back->pins.size() == 1);
+    CHECK(back->pins[0] == s.pins[0]);
+    for (const char* view : {"compare", "toy2d", "ribbon"}) {
+        s.view = view;
+        auto v = parse_session(session_json(s), "");
+        REQUIRE(v.ok());
+        CHECK(v->view == view);
+    }
+    CHECK(!parse_session(R"({"ddpm_viz_session": 1, "process": "teleport"})", "").ok());
+}
+
+TEST_CASE("a session's relative image path is taken from the session's folder; samples stay") {
+    Session s;
+    s.image = "pics/cat.png";
+    auto back = parse_session(session_json(s), "/lecture");
+    REQUIRE(back.ok());
+    CHECK(back->image == "/lecture/pics/cat.png");
+    s.image = "embedded:coffee.png";
+    CHECK(parse_session(session_json(s), "/lecture")->image == "embedded:coffee.png");
+}
+
+TEST_CASE("an export's manifest opens as a session") {
+    const auto dir = std::filesystem::path(DDPM_BINARY_DIR) / "tests" / "session-manifest";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const std::string out = (dir / "x.png").string();
+    const std::string command = std::string("'") + DDPM_VIZ_EXE + "' export coffee --schedule cosine --T 400 --t 123 --seed 9 --max-side 64 --out '" + out + "'";
+    REQUIRE(std::system(command.c_str()) == 0);
+    REQUIRE(is_session_path(out + ".manifest.json"));
+    auto s = read_session(out + ".manifest.json");
+    REQUIRE(s.ok());
+    CHECK(s->image == "embedded:coffee.png");
+    CHECK(s->params.kind == ddpm::ScheduleKind::Cosine);
+    CHECK(s->params.T == 400);
+    CHECK(s->t == 123);
+    CHECK(s->seed == 9u);
+    CHECK(s->view == "xt");
+}
+
+TEST_CASE("broken sessions are errors that say what is wrong") {
+    auto error = [](const std::string& text) {
+        auto s = parse_session(text, "");
+        REQUIRE_FALSE(s.ok());
+        return s.error();
+    };
+    CHECK(error("{not json").find("not a JSON object") != std::string::npos);
+    CHECK(error("[1, 2]").find("not a JSON object") != std::string::npos);
+    CHECK(error(R"({"image": "a.png"})").find("ddpm_viz_session") != std::string::npos);
+    CHECK(error(R"({"ddpm_viz_session": 1, "schedule": {"schedule": "wiggly"}})").find("wiggly") != std::string::npos);
+    CHECK(error(R"({"ddpm_viz_session": 1, "t": 5000})").find("above T") != std::string::npos);
+    CHECK(error(R"({"ddpm_viz_session": 1, "t": "five"})").find("wrong type") != std::string::npos);
+    CHECK(error(R"({"ddpm_viz_session": 1, "view": "sideways"})").find("view") != std::string::npos);
+    CHECK(error(R"({"ddpm_viz_session": 1, "schedule": {"T": 0}})").find("schedule") != std::string::npos);
+    CHECK(error(R"({"ddpm_viz_session": 1, "pins": 3})").find("pins") != std::string::npos);
+    CHECK_FALSE(read_session("/nonexistent/scene.ddpmviz").ok());
+}
+
+TEST_CASE("sessions are recognised by name") {
+    CHECK(is_session_path("scene.ddpmviz"));
+    CHECK(is_session_path("/a/b/x.png.manifest.json"));
+    CHECK_FALSE(is_session_path("cat.png"));
+    CHECK_FALSE(is_session_path(".ddpmviz"));
+    CHECK_FALSE(is_session_path("schedule.json"));
+}
