@@ -41,16 +41,10 @@ std::string glfw_error_text() {
     return text ? text : "unknown error";
 }
 
-// $XDG_CONFIG_HOME/ddpm-viz/imgui.ini, else ~/.config/ddpm-viz/imgui.ini; "" disables saving.
+// imgui.ini in the config folder (settings.h); "" disables saving.
 std::string ini_path() {
-    std::filesystem::path dir;
-    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) dir = xdg;
-    else if (const char* home = std::getenv("HOME"); home && *home) dir = std::filesystem::path(home) / ".config";
-    else return {};
-    dir /= "ddpm-viz";
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    return ec ? std::string() : (dir / "imgui.ini").string();
+    const std::string dir = config_dir();
+    return dir.empty() ? std::string() : dir + "/imgui.ini";
 }
 
 void drop_callback(GLFWwindow* window, int count, const char** paths) {

@@ -8,43 +8,16 @@
 #include <string>
 
 #include "ddpm/image.h"
+#include "gui.h"
 
 namespace {
 
-std::string x_display() {
-    if (const char* dir = std::getenv("DDPM_XVFB_DIR")) {
-        std::ifstream in(std::string(dir) + "/display");
-        std::string number;
-        in >> number;
-        if (!number.empty()) return ":" + number;
-    }
-    const char* env = std::getenv("DISPLAY");
-    return env ? env : "";
-}
-
-struct Shot {
-    ddpm::Rgb8 image;
-    std::string err;
-};
-
+// The window at 1280x800 whatever the screen, with its stderr.
+using Shot = test::Screenshot;
 Shot shot(const std::string& name, const std::string& flags) {
-    const std::string x = x_display();
-    REQUIRE_FALSE(x.empty());
-    const auto dir = std::filesystem::path(DDPM_BINARY_DIR) / "tests" / "gui-out";
-    std::filesystem::create_directories(dir / "config");
-    const std::string png = (dir / (name + ".png")).string(), err = (dir / (name + ".err")).string();
-    std::filesystem::remove(png);
-    const std::string command = "env DISPLAY=" + x + " XDG_CONFIG_HOME='" + (dir / "config").string() + "' '" + DDPM_VIZ_EXE +
-                                "' --window-size 1280x800 --screenshot '" + png + "' " + flags + " 2>'" + err + "'";
-    INFO(command);
-    REQUIRE(std::system(command.c_str()) == 0);
-    auto image = ddpm::load_image(png);
-    REQUIRE(image.ok());
-    std::ifstream in(err);
-    std::stringstream s;
-    s << in.rdbuf();
-    return {ddpm::to_rgb8(*image), s.str()};
+    return test::run_screenshot(name, "--window-size 1280x800 " + flags);
 }
+
 
 // Fraction of pixels in the box that differ between a and b.
 double changed(const ddpm::Rgb8& a, const ddpm::Rgb8& b, int x0, int y0, int x1, int y1) {

@@ -13,37 +13,11 @@
 #include <sys/wait.h>
 
 #include "ddpm/image.h"
+#include "gui.h"
 
 namespace {
 
-std::string display() {
-    if (const char* dir = std::getenv("DDPM_XVFB_DIR")) {
-        std::ifstream in(std::string(dir) + "/display");
-        std::string number;
-        in >> number;
-        if (!number.empty()) return ":" + number;
-    }
-    const char* env = std::getenv("DISPLAY");
-    return env ? env : "";
-}
-
-// Runs ddpm-viz --screenshot with extra flags; returns the screenshot.
-ddpm::Rgb8 screenshot(const std::string& name, const std::string& flags) {
-    const std::string x = display();
-    INFO("no X display: run through ctest, whose fixture starts Xvfb");
-    REQUIRE_FALSE(x.empty());
-    const std::filesystem::path dir = std::filesystem::path(DDPM_BINARY_DIR) / "tests" / "gui-out";
-    std::filesystem::create_directories(dir / "config");
-    const std::string png = (dir / (name + ".png")).string();
-    std::filesystem::remove(png);
-    const std::string command = "env DISPLAY=" + x + " XDG_CONFIG_HOME='" + (dir / "config").string() + "' '" +
-                                DDPM_VIZ_EXE + "' --screenshot '" + png + "' " + flags;
-    INFO(command);
-    REQUIRE(std::system(command.c_str()) == 0);
-    auto image = ddpm::load_image(png);
-    REQUIRE(image.ok());
-    return ddpm::to_rgb8(*image);
-}
+using test::screenshot;
 
 struct Box {
     int x0, y0, x1, y1;
@@ -148,7 +122,7 @@ TEST_CASE("Without OpenGL 3.3 the window says so and exits with 1", "[gui]") {
     const std::filesystem::path dir = std::filesystem::path(DDPM_BINARY_DIR) / "tests" / "gui-out";
     std::filesystem::create_directories(dir);
     const std::string err = (dir / "no-gl33.txt").string();
-    const std::string command = "env DISPLAY=" + display() + " MESA_GL_VERSION_OVERRIDE=3.1 '" + DDPM_VIZ_EXE +
+    const std::string command = "env DISPLAY=" + test::xvfb_display() + " MESA_GL_VERSION_OVERRIDE=3.1 '" + DDPM_VIZ_EXE +
                                 "' --screenshot '" + (dir / "never.png").string() + "' 2>'" + err + "'";
     const int status = std::system(command.c_str());
     REQUIRE(WIFEXITED(status));
@@ -165,7 +139,7 @@ TEST_CASE("Without OpenGL 3.3 the window says so and exits with 1", "[gui]") {
 namespace {
 // The window title after dropping `file` on the running window (tests/gui/xdnd_drop.c).
 std::string drop(const std::string& file) {
-    const std::string command = "env DISPLAY=" + display() + " '" + DDPM_XDND_DROP + "' '" + file + "'";
+    const std::string command = "env DISPLAY=" + test::xvfb_display() + " '" + DDPM_XDND_DROP + "' '" + file + "'";
     FILE* pipe = popen(command.c_str(), "r");
     REQUIRE(pipe);
     char line[512] = {0};
@@ -183,7 +157,7 @@ TEST_CASE("A photo dropped on the window replaces the cat, and a broken file lea
     std::filesystem::create_directories(dir / "config");
     const std::filesystem::path broken = dir / "dropped-broken.png";
     std::ofstream(broken) << "not a png";
-    const std::string x = display();
+    const std::string x = test::xvfb_display();
     REQUIRE_FALSE(x.empty());
     const std::string config = (dir / "config").string();
     const pid_t pid = fork();

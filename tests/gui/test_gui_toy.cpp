@@ -8,36 +8,9 @@
 #include <string>
 
 #include "ddpm/image.h"
+#include "gui.h"
 
 namespace {
-
-std::string toy_display() {
-    if (const char* dir = std::getenv("DDPM_XVFB_DIR")) {
-        std::ifstream in(std::string(dir) + "/display");
-        std::string number;
-        in >> number;
-        if (!number.empty()) return ":" + number;
-    }
-    const char* env = std::getenv("DISPLAY");
-    return env ? env : "";
-}
-
-ddpm::Rgb8 toy_screenshot(const std::string& name, const std::string& flags) {
-    const std::string x = toy_display();
-    INFO("no X display: run through ctest, whose fixture starts Xvfb");
-    REQUIRE_FALSE(x.empty());
-    const std::filesystem::path dir = std::filesystem::path(DDPM_BINARY_DIR) / "tests" / "gui-out";
-    std::filesystem::create_directories(dir / "config");
-    const std::string png = (dir / (name + ".png")).string();
-    std::filesystem::remove(png);
-    const std::string command = "env DISPLAY=" + x + " XDG_CONFIG_HOME='" + (dir / "config").string() + "' '" +
-                                DDPM_VIZ_EXE + "' --screenshot '" + png + "' " + flags;
-    INFO(command);
-    REQUIRE(std::system(command.c_str()) == 0);
-    auto image = ddpm::load_image(png);
-    REQUIRE(image.ok());
-    return ddpm::to_rgb8(*image);
-}
 
 // Pixels in the image panel's canvas area whose channels spread by more than 80 (coloured points or heat).
 int coloured_pixels(const ddpm::Rgb8& img, int x0, int y0, int x1, int y1, int* yellow = nullptr) {
@@ -55,8 +28,8 @@ int coloured_pixels(const ddpm::Rgb8& img, int x0, int y0, int x1, int y1, int* 
 }  // namespace
 
 TEST_CASE("The 2D toy view draws the points on the GPU, gathered at t = 0 and spread at t = T", "[gui][toy]") {
-    const ddpm::Rgb8 t0 = toy_screenshot("toy-t0", "--view toy2d --t 0 --toy-points 5000");
-    const ddpm::Rgb8 tT = toy_screenshot("toy-tT", "--view toy2d --t 1000 --toy-points 5000");
+    const ddpm::Rgb8 t0 = test::screenshot("toy-t0", "--view toy2d --t 0 --toy-points 5000");
+    const ddpm::Rgb8 tT = test::screenshot("toy-tT", "--view toy2d --t 1000 --toy-points 5000");
     // The canvas sits in the middle of the image panel (x 650..990, y 130..470 at 1280x800).
     const int c0 = coloured_pixels(t0, 650, 140, 990, 465), cT = coloured_pixels(tT, 650, 140, 990, 465);
     INFO("coloured pixels: t = 0 " << c0 << ", t = T " << cT);
@@ -66,7 +39,7 @@ TEST_CASE("The 2D toy view draws the points on the GPU, gathered at t = 0 and sp
 }
 
 TEST_CASE("The ribbon view shows the density from the data to N(0, 1)", "[gui][toy]") {
-    const ddpm::Rgb8 r = toy_screenshot("ribbon", "--view ribbon --t 300");
+    const ddpm::Rgb8 r = test::screenshot("ribbon", "--view ribbon --t 300");
     int yellow = 0;
     const int coloured = coloured_pixels(r, 430, 120, 1260, 430, &yellow);
     INFO(coloured << " coloured, " << yellow << " yellow");
