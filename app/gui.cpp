@@ -219,6 +219,7 @@ int run_gui(const GuiOptions& options) {
     if (!i18n::set_language(language, &why)) std::fprintf(stderr, "ddpm-viz: %s\n", why.c_str());
     app.presentation = options.presentation;
     app.fonts = find_system_fonts();
+    use_fonts_for_exports(app.fonts);   // exported labels: the same faces, in the window's language
     rebuild_fonts(app, base_style, false);
     set_window_icon(window);
     int saved_window[4] = {0, 0, 1280, 800};
