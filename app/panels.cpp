@@ -696,7 +696,11 @@ void draw_image_view(App& app) {
         } else if (app.view == "ribbon") {
             draw_ribbon_view(app);
         } else if (app.view == "xt") {
+            // Fit and 1:1 beside the view buttons while they fit there (a large UI scale wraps them).
+            const ImGuiStyle& style = ImGui::GetStyle();
+            const float buttons = ImGui::CalcTextSize(tr("Fit")).x + ImGui::CalcTextSize("1:1").x + 4 * style.FramePadding.x + style.ItemSpacing.x;
             ImGui::SameLine(0, ImGui::GetFontSize() * 2);
+            if (ImGui::GetContentRegionAvail().x < buttons) ImGui::NewLine();
             if (ImGui::Button(tr("Fit"))) app.image_view.fit = true;
             ImGui::SameLine();
             if (ImGui::Button("1:1")) {
@@ -706,7 +710,16 @@ void draw_image_view(App& app) {
                                          std::floor((avail.y - ImGui::GetFrameHeightWithSpacing() - app.renderer.height()) * 0.5f))};
             }
             ImGui::SameLine();
-            ImGui::TextDisabled(tr("%.0f%%  (wheel: zoom, drag: pan)"), app.image_view.zoom * 100);
+            char zoom[160];
+            std::snprintf(zoom, sizeof zoom, tr("%.0f%%  (wheel: zoom, drag: pan)"), app.image_view.zoom * 100);
+            if (ImGui::CalcTextSize(zoom).x > ImGui::GetContentRegionAvail().x) {
+                // No room for the hint: the zoom alone, the hint in its tooltip.
+                std::snprintf(zoom, sizeof zoom, "%.0f%%", app.image_view.zoom * 100);
+                ImGui::TextDisabled("%s", zoom);
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("wheel: zoom, drag: pan"));
+            } else {
+                ImGui::TextDisabled("%s", zoom);
+            }
             const auto u = app_xt_uniforms(app, app.t);
             ImGui::Text(tr("t = %d:  %s"), app.t, live_equation(u).c_str());
             draw_xt_canvas(app);
