@@ -51,9 +51,21 @@ ExportText export_text() {
     return current_text;
 }
 
+namespace detail {
+std::vector<uint32_t> codepoints(const std::string& text);
+}
+
 const char* label_tr(const char* msgid) {
     const ExportText text = export_text();
-    return text.faces.empty() || !text.translate ? msgid : text.translate(msgid);
+    if (text.faces.empty() || !text.translate) return msgid;
+    const char* translated = text.translate(msgid);
+    // A character no face has (Chinese without a CJK font) would print as '?': English instead.
+    for (uint32_t cp : detail::codepoints(translated)) {
+        bool found = cp < 0x80;
+        for (const auto& f : text.faces) found = found || face_has_glyph(*f, cp);
+        if (!found) return msgid;
+    }
+    return translated;
 }
 
 std::string fill_label(const char* format, const std::string& value) {
@@ -63,8 +75,6 @@ std::string fill_label(const char* format, const std::string& value) {
 }
 
 namespace detail {
-
-namespace {
 
 std::vector<uint32_t> codepoints(const std::string& text) {
     std::vector<uint32_t> out;
@@ -83,6 +93,8 @@ std::vector<uint32_t> codepoints(const std::string& text) {
     }
     return out;
 }
+
+namespace {
 
 struct Glyph {
     const stbtt_fontinfo* info;

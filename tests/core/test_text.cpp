@@ -100,6 +100,9 @@ TEST_CASE("TrueType labels: ink where text_width says, CJK from the second face,
     CHECK(inked(canvas, 0, 0, 300, 40) == inked(canvas, 10, 5, 10 + w + 1, 5 + ddpm::text_height(2)));
     const ddpm::Rgb8 english = ddpm::render_filmstrip(tiles, ts, s, o);
 
+    // Without a CJK face the Chinese words would be '?': the labels stay English.
+    ddpm::set_export_text({{*dejavu}, chinese});
+    CHECK(std::string(ddpm::label_tr("t = %s")) == "t = %s");
     ddpm::set_export_text({{*dejavu, *wqy}, chinese});
     CHECK(std::string(ddpm::label_tr("t = %s")) == "时间步 t = %s");
     const ddpm::Rgb8 zh = ddpm::render_filmstrip(tiles, ts, s, o);

@@ -31,7 +31,8 @@ void set_export_text(ExportText text);
 ExportText export_text();
 
 // A label's words in the program's language (the xgettext keyword for core's strings). English
-// while no face is set: the bitmap font has ASCII only.
+// while no face is set (the bitmap font has ASCII only) and when the faces lack a character of the
+// translation (Chinese without a CJK font).
 const char* label_tr(const char* msgid);
 // Marks a msgid in a table for the catalogue; translated where it is shown, with label_tr.
 constexpr const char* label_tr_noop(const char* msgid) { return msgid; }
