@@ -462,6 +462,38 @@ TEST_CASE("toy: 1D reverse paths with the exact score end on the atoms", "[toy]"
     CHECK((chain[0][0] == Approx(-0.5) || chain[0][0] == Approx(0.75)));
 }
 
+TEST_CASE("toy: splatted points land on their pixels, blend as GL does and clear what they touched", "[toy]") {
+    Splat canvas;
+    canvas.width = 8, canvas.height = 4;
+    // [lo, hi] = [0, 8] across 8 pixels: x = 2.5 is column 2; y = 7.5 is the top row, y = 0.5 row 3
+    // (rows over [0, 8] at 2 units each: y 6..8 row 0, 0..2 row 3).
+    const Points x0{{2.5f, 7.5f}, {2.5f, 7.5f}, {6.0f, 1.0f}};
+    const Points eps{{1, 1}, {1, 1}, {0, 0}};
+    const std::vector<uint32_t> colors{0x800000ffu, 0x8000ff00u, 0xffff0000u};   // half red, half green, opaque blue
+    splat_points(x0, &eps, 1.0f, 0.0f, colors, 0, 8, 1, canvas);
+    auto px = [&](int x, int y) { return &canvas.rgba[(std::size_t(y) * 8 + std::size_t(x)) * 4]; };
+    // Green over red, both alpha 128/255: A = a + a (1 - a), colour (g a, r a (1 - a)) / A.
+    const double a = 128 / 255.0, A = a + a * (1 - a);
+    CHECK(std::abs(px(2, 0)[3] - A * 255) <= 1);
+    CHECK(std::abs(px(2, 0)[0] - 255 * a * (1 - a) / A) <= 1);
+    CHECK(std::abs(px(2, 0)[1] - 255 * a / A) <= 1);
+    CHECK(px(6, 3)[2] == 255);
+    CHECK(px(6, 3)[3] == 255);
+    int coloured = 0;
+    for (int y = 0; y < 4; ++y)
+        for (int x = 0; x < 8; ++x) coloured += px(x, y)[3] > 0;
+    CHECK(coloured == 2);
+    // signal 0, noise 1 moves every point to eps (1, 1) and (0, 0): the old pixels are cleared, and a
+    // 2-pixel square centred on pixel coordinates (1, 3.5) covers columns 0..1 of row 3 (row 4 is outside).
+    splat_points(x0, &eps, 0.0f, 1.0f, colors, 0, 8, 2, canvas);
+    CHECK(px(2, 0)[3] == 0);
+    CHECK(px(6, 3)[3] == 0);
+    CHECK(px(0, 3)[3] > 0);
+    CHECK(px(1, 3)[3] > 0);
+    CHECK(px(2, 3)[3] == 0);
+    CHECK(px(1, 2)[3] == 0);
+}
+
 TEST_CASE("toy: the scene picture draws points in their colours over the N(0, I) circle", "[toy]") {
     SceneOptions o;
     o.size = 100;

@@ -46,3 +46,25 @@ TEST_CASE("The ribbon view shows the density from the data to N(0, 1)", "[gui][t
     CHECK(coloured > 50000);
     CHECK(yellow > 5000);
 }
+
+TEST_CASE("The 2D toy view's CPU splat (software renderers) and GL points draw the same picture", "[gui][toy]") {
+    // llvmpipe takes the splat by default; DDPM_TOY_POINTS forces either way.
+    setenv("DDPM_TOY_POINTS", "splat", 1);
+    const ddpm::Rgb8 splat = test::screenshot("toy-splat", "--view toy2d --t 150 --toy-points 5000");
+    setenv("DDPM_TOY_POINTS", "gl", 1);
+    const ddpm::Rgb8 gl = test::screenshot("toy-gl", "--view toy2d --t 150 --toy-points 5000");
+    unsetenv("DDPM_TOY_POINTS");
+    REQUIRE(splat.width == gl.width);
+    int differ = 0, coloured = 0;
+    for (int y = 140; y < 465; ++y)
+        for (int x = 650; x < 990; ++x) {
+            const std::size_t k = (std::size_t(y) * std::size_t(gl.width) + std::size_t(x)) * 3;
+            int d = 0;
+            for (int c = 0; c < 3; ++c) d = std::max(d, std::abs(int(splat.pixels[k + c]) - int(gl.pixels[k + c])));
+            differ += d > 24;
+            coloured += std::max({gl.pixels[k], gl.pixels[k + 1], gl.pixels[k + 2]}) > 100;
+        }
+    INFO(differ << " of 110500 canvas pixels differ by more than 24, " << coloured << " bright in the GL picture");
+    CHECK(coloured > 2000);
+    CHECK(differ < 110500 / 100);
+}
