@@ -183,7 +183,8 @@ void update_heat(App& app, Toy2dState& s) {
         const auto start = std::chrono::steady_clock::now();
         Toy2dState::HeatJob out{{}, t, h, version, 0};
         // Point masses at t = 0 with no bandwidth: no density to show.
-        if (m.variance() > 0 && !data.empty()) out.grid = toy::density_grid(data, m, g, lo, hi);
+        // One thread: the other core stays with the renderer (llvmpipe's threads on a software GL).
+        if (m.variance() > 0 && !data.empty()) out.grid = toy::density_grid(data, m, g, lo, hi, 1);
         out.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         return out;
     };
