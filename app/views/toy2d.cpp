@@ -1,6 +1,7 @@
 // The 2D toy view: data points through the forward process (closed form or chain) at the shared t,
 // over the exact density of q(x_t), and the reverse process with the exact denoiser. Points are drawn
-// by shaders/toy_points_*.glsl as GL points in a draw-list callback; the maths is core's toy module.
+// by shaders/toy_points_*.glsl as GL points in a draw-list callback, or on a software renderer splatted
+// on the CPU into a texture (toy::splat_points); the maths is core's toy module.
 #include "toy2d.h"
 
 #include <imgui.h>

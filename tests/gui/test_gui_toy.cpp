@@ -1,5 +1,5 @@
 // The 2D toy view and the 1D ribbon in the real window (Xvfb of the ctest fixture): the points are
-// drawn by the GPU shader, the ribbon by core; both read back from --screenshot PNGs.
+// splatted on the CPU (llvmpipe) or drawn as GL points, the ribbon by core; read back from --screenshot PNGs.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -27,7 +27,7 @@ int coloured_pixels(const ddpm::Rgb8& img, int x0, int y0, int x1, int y1, int* 
 
 }  // namespace
 
-TEST_CASE("The 2D toy view draws the points on the GPU, gathered at t = 0 and spread at t = T", "[gui][toy]") {
+TEST_CASE("The 2D toy view draws the points, gathered at t = 0 and spread at t = T", "[gui][toy]") {
     const ddpm::Rgb8 t0 = test::screenshot("toy-t0", "--view toy2d --t 0 --toy-points 5000");
     const ddpm::Rgb8 tT = test::screenshot("toy-tT", "--view toy2d --t 1000 --toy-points 5000");
     // The canvas sits in the middle of the image panel (x 650..990, y 130..470 at 1280x800).
