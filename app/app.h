@@ -229,6 +229,8 @@ void draw_plots(App& app);
 void draw_status_line(App& app);
 // app/views: the 2D toy data view and the 1D density ribbon, in the Image panel.
 void draw_toy2d_view(App& app);
+// --benchmark-frames: one line on where the 2D toy view's frame went (nothing when it was not shown).
+void print_toy2d_benchmark(const App& app);
 void draw_ribbon_view(App& app);
 // The whole frame: panels, then the once-per-frame updates.
 void draw_frame(App& app);

@@ -75,7 +75,8 @@ void add_toy_command(CLI::App& app, int& exit_code) {
         "  ddpm-viz toy --data moons --n 2000 --t 0,100,500 --out moons.csv\n"
         "  ddpm-viz toy --data swissroll --t 0:1000:50 --process chain --out roll.gif\n"
         "  ddpm-viz toy --data gaussians8 --density --t 100 --grid 64 --range -3,3 --out q100.csv\n"
-        "  ddpm-viz toy --data moons --reverse ddim --steps 50 --n 500 --out samples.csv");
+        "  ddpm-viz toy --data moons --reverse ddim --steps 50 --n 500 --out samples.csv\n"
+        "  ddpm-viz toy --data moons --reverse ddim --sampling-steps 50 --spacing trailing --n 500 --out trailing.csv");
     f->schedule.add_to(*cmd);
     std::string presets;
     for (const auto& p : toy::kPresets) presets += (presets.empty() ? "" : "|") + std::string(p.name);
@@ -98,17 +99,18 @@ void add_toy_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--grid", f->grid, "--density: grid size G")->capture_default_str()->check(CLI::Range(1, 4096));
     cmd->add_option("--range", f->range, "--density and pictures: the square [LO,HI]^2 as LO,HI")->capture_default_str();
     cmd->add_option("--reverse", f->reverse, "Run the reverse process: ddpm or ddim (eta = 0)")->check(CLI::IsMember({"ddpm", "ddim"}));
-    cmd->add_option("--steps", f->steps, "--reverse: steps, evenly spaced from T to 0")->capture_default_str()->check(CLI::Range(1, ddpm::kMaxT));
+    cmd->add_option("--steps", f->steps, "--reverse: steps, evenly spaced from T to 0 (or --sampling-steps N with --spacing and --steps-offset: "
+                                  "the schedule's sampling timesteps, as diffusers visits them, then t = 0)")->capture_default_str()->check(CLI::Range(1, ddpm::kMaxT));
     cmd->add_option("--size", f->size, "PNG/GIF: picture side in pixels")->capture_default_str()->check(CLI::Range(64, 4096));
     cmd->add_flag("--no-heat", f->no_heat, "PNG/GIF: no density heat map under the points");
     cmd->add_option("--out", f->out, "FILE.csv, FILE.png or FILE.gif")->required();
     cmd->add_flag("--force", f->force, "Replace --out if it exists");
 
-    cmd->callback([f, &exit_code] {
+    cmd->callback([f, cmd, &exit_code] {
         auto usage = [&](const std::string& m) { exit_code = fail(kExitUsage, m); };
-        auto params = f->schedule.params();
-        if (!params) return usage(params.error());
-        auto schedule = ddpm::make_schedule(*params);
+        auto resolved = f->schedule.resolve();
+        if (!resolved) return usage(resolved.error());
+        auto schedule = ddpm::make_schedule(resolved->params);
         if (!schedule) return usage(schedule.error());
         const ddpm::Schedule& s = *schedule;
         const std::string ext = lower_extension(f->out);
@@ -217,12 +219,16 @@ void add_toy_command(CLI::App& app, int& exit_code) {
         } else if (!f->reverse.empty()) {
             const toy::Sampler sampler = *toy::parse_sampler(f->reverse);
             const int m = f->n ? f->n : 1000;
-            const std::size_t visited = toy::sampling_timesteps(s.T(), f->steps).size();
+            if (resolved->sampling.steps > 0 && cmd->count("--steps"))
+                return usage("--steps and --sampling-steps both choose the reverse process's timesteps; use one");
+            auto timesteps = toy::reverse_timesteps(s.T(), resolved->sampling, f->steps);
+            if (!timesteps) return usage(timesteps.error());
+            const std::size_t visited = timesteps->size();
             if (double(m) * double(visited) > 5e7)
                 return usage("--reverse keeps every step of every sample: " + std::to_string(m) + " samples x " +
                              std::to_string(visited) + " steps is more than 50 million points; use fewer --n or --steps");
             const toy::ReversePath r =
-                toy::reverse(data, f->bandwidth, s, sampler, toy::sampling_timesteps(s.T(), f->steps), m, f->seed);
+                toy::reverse(data, f->bandwidth, s, sampler, *timesteps, m, f->seed);
             if (ext == ".csv") {
                 std::string text = "t,i,x,y\n";
                 for (std::size_t k = 0; k < r.path.size(); ++k) append_points(text, r.timesteps[k], r.path[k]);

@@ -330,6 +330,7 @@ int run_gui(const GuiOptions& options) {
                 std::printf("%d frames, %s, %dx%d image, %dx%d window: median %.2f ms, 95th percentile %.2f ms\n",
                             options.benchmark_frames, ddpm::process_name(app.process), app.renderer.width(), app.renderer.height(), width, height,
                             percentile(frame_ms, 0.5), percentile(frame_ms, 0.95));
+                print_toy2d_benchmark(app);
                 glfwSetWindowShouldClose(window, GLFW_TRUE);
             }
         }

@@ -42,7 +42,9 @@ void rebuild(App& app, RibbonState& s, int width, int height) {
                                    : toy::pixel_density(app.x0, s.source - presets);
     s.chain = toy::chain_paths1(s.density, app.schedule, s.paths, app.seed);
     if (s.show_reverse) {
-        s.reverse_timesteps = toy::sampling_timesteps(app.schedule.T(), s.steps);
+        // The schedule's sampling timesteps when it has them (--sampling-steps), else evenly spaced.
+        auto ts = toy::reverse_timesteps(app.schedule.T(), app.sampling, s.steps);
+        s.reverse_timesteps = ts ? std::move(*ts) : toy::sampling_timesteps(app.schedule.T(), s.steps);
         s.reverse = toy::reverse_paths1(s.density, app.schedule, s.sampler ? toy::Sampler::Ddim : toy::Sampler::Ddpm,
                                         s.reverse_timesteps, s.reverse_n, app.seed);
     }
@@ -85,8 +87,12 @@ void draw_ribbon_view(App& app) {
         ImGui::SetNextItemWidth(w * 0.6f);
         ImGui::Combo("##ribbon-sampler", &s.sampler, samplers, 2);
         ImGui::SameLine();
-        ImGui::SetNextItemWidth(w * 0.8f);
-        ImGui::SliderInt("##ribbon-steps", &s.steps, 1, std::min(1000, app.schedule.T()), tr("%d steps"));
+        if (app.sampling.steps > 0) {
+            ImGui::TextDisabled(tr("%d sampling steps, %s"), app.sampling.steps, ddpm::spacing_name(app.sampling.spacing));
+        } else {
+            ImGui::SetNextItemWidth(w * 0.8f);
+            ImGui::SliderInt("##ribbon-steps", &s.steps, 1, std::min(1000, app.schedule.T()), tr("%d steps"));
+        }
     }
     ImGui::SameLine();
     ImGui::SetNextItemWidth(w);
@@ -101,7 +107,8 @@ void draw_ribbon_view(App& app) {
                   s.reverse_n, app.schedule.T(), width, height, app.seed, app.x0.size());
     // The schedule's parameters and the image identity join the key.
     const std::string full = std::string(key) + app.image_source + std::to_string(app.schedule.alpha_bar.back()) +
-                             std::to_string(app.schedule.beta[1]);
+                             std::to_string(app.schedule.beta[1]) + "|" + std::to_string(app.sampling.steps) + "|" +
+                             ddpm::spacing_name(app.sampling.spacing) + "|" + std::to_string(app.sampling.steps_offset);
     if (full != s.key) {
         s.key = full;
         rebuild(app, s, width, height);

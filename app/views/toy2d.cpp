@@ -1,6 +1,7 @@
 // The 2D toy view: data points through the forward process (closed form or chain) at the shared t,
 // over the exact density of q(x_t), and the reverse process with the exact denoiser. Points are drawn
-// by shaders/toy_points_*.glsl as GL points in a draw-list callback; the maths is core's toy module.
+// by shaders/toy_points_*.glsl as GL points in a draw-list callback, or on a software renderer splatted
+// on the CPU into a texture (toy::splat_points); the maths is core's toy module.
 #include "toy2d.h"
 
 #include <imgui.h>
@@ -11,6 +12,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "app.h"
 #include "i18n.h"
@@ -19,8 +21,6 @@ namespace toy = ddpm::toy;
 
 namespace {
 
-// The heat map is exact for the first this-many data points (presets are iid, so a random subset).
-constexpr int kHeatCentres = 300;
 constexpr std::size_t kTrailPoints = 600, kReversePathsDrawn = 300;
 constexpr int kTrailSteps = 24;
 
@@ -48,6 +48,17 @@ void init_gl(Toy2dState& s) {
     glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, 0, nullptr);
     glEnableVertexAttribArray(2);
     glBindVertexArray(0);
+    // llvmpipe rasterises each GL point as its own small job (about 1 us a point), so 100k points
+    // cost more than a frame; the CPU splats them in about a millisecond.
+    const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+    const std::string name = renderer ? renderer : "";
+    s.software = name.find("llvmpipe") != std::string::npos || name.find("softpipe") != std::string::npos ||
+                 name.find("swrast") != std::string::npos;
+    if (const char* force = std::getenv("DDPM_TOY_POINTS")) s.software = std::string(force) == "splat" ? true : std::string(force) == "gl" ? false : s.software;
+    glGenTextures(1, &s.splat_texture);
+    glBindTexture(GL_TEXTURE_2D, s.splat_texture);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
     glGenTextures(1, &s.heat_texture);
     glBindTexture(GL_TEXTURE_2D, s.heat_texture);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
@@ -134,18 +145,7 @@ void rebuild_data(App& app, Toy2dState& s) {
     s.data_stale = false;
 }
 
-// The density heat map of q(x_t) for the current t and bandwidth.
-void update_heat(App& app, Toy2dState& s) {
-    const toy::Marginal m = toy::marginal(app.schedule, app.t, s.bandwidth);
-    if (s.grid_t == app.t && s.grid_h == s.bandwidth && s.grid_version == s.data_version) return;
-    s.grid_t = app.t;
-    s.grid_h = s.bandwidth;
-    s.grid_version = s.data_version;
-    s.grid.clear();
-    if (m.variance() <= 0 || s.data.empty()) return;   // point masses at t = 0: no density to show
-    const toy::Points centres(s.data.begin(), s.data.begin() + std::ptrdiff_t(std::min<std::size_t>(kHeatCentres, s.data.size())));
-    s.grid_centres = int(centres.size());
-    s.grid = toy::density_grid(centres, m, s.grid_g, s.lo, s.hi);
+void upload_heat(Toy2dState& s) {
     double dmax = 0;
     for (double v : s.grid) dmax = std::max(dmax, v);
     std::vector<uint8_t> rgba(s.grid.size() * 4);
@@ -159,6 +159,40 @@ void update_heat(App& app, Toy2dState& s) {
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, s.grid_g, s.grid_g, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
 }
 
+// The density heat map of q(x_t) for the current t and bandwidth, over every data point (core's separable
+// grid). Kept while t, the bandwidth and the data stay; a new one is computed on a worker thread while
+// the frames go on showing the last, so scrubbing t never waits for it. The first map for new data is
+// waited for, so a screenshot or the first frame shows the right one.
+void take_heat(Toy2dState& s, Toy2dState::HeatJob done) {
+    if (done.version != s.data_version) return;   // made for data since replaced
+    if (s.heat_ms.size() >= 4096) s.heat_ms.erase(s.heat_ms.begin(), s.heat_ms.begin() + 2048);
+    s.heat_ms.push_back(float(done.ms));
+    s.grid = std::move(done.grid);
+    s.grid_t = done.t;
+    s.grid_h = done.h;
+    s.grid_version = done.version;
+    if (!s.grid.empty()) upload_heat(s);
+}
+
+void update_heat(App& app, Toy2dState& s) {
+    if (s.heat_pending.valid() && s.heat_pending.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+        take_heat(s, s.heat_pending.get());
+    const bool current = s.grid_t == app.t && s.grid_h == s.bandwidth && s.grid_version == s.data_version;
+    if (current || s.heat_pending.valid()) return;
+    const toy::Marginal m = toy::marginal(app.schedule, app.t, s.bandwidth);
+    auto job = [data = s.data, m, t = app.t, h = s.bandwidth, version = s.data_version, g = s.grid_g, lo = s.lo, hi = s.hi] {
+        const auto start = std::chrono::steady_clock::now();
+        Toy2dState::HeatJob out{{}, t, h, version, 0};
+        // Point masses at t = 0 with no bandwidth: no density to show.
+        // One thread: the other core stays with the renderer (llvmpipe's threads on a software GL).
+        if (m.variance() > 0 && !data.empty()) out.grid = toy::density_grid(data, m, g, lo, hi, 1);
+        out.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        return out;
+    };
+    if (s.grid_version != s.data_version) take_heat(s, job());
+    else s.heat_pending = std::async(std::launch::async, std::move(job));
+}
+
 // The reverse step shown for the shared t: the last visited timestep at or above t.
 std::size_t reverse_index(const Toy2dState& s, int t) {
     std::size_t k = 0;
@@ -170,12 +204,16 @@ std::size_t reverse_index(const Toy2dState& s, int t) {
 // take_reverse() picks it up when done.
 void run_reverse(App& app, Toy2dState& s, bool play) {
     if (s.pending.valid()) return;
+    // The schedule's sampling timesteps when it has them (--sampling-steps), else evenly spaced.
+    auto ts = toy::reverse_timesteps(app.schedule.T(), app.sampling, s.steps);
+    std::vector<int> timesteps = ts ? std::move(*ts) : toy::sampling_timesteps(app.schedule.T(), s.steps);
     s.pending = std::async(std::launch::async, [data = s.data, h = double(s.bandwidth), schedule = app.schedule,
                                                 sampler = s.sampler ? toy::Sampler::Ddim : toy::Sampler::Ddpm,
-                                                steps = s.steps, m = s.samples, seed = app.seed] {
-        return toy::reverse(data, h, schedule, sampler, toy::sampling_timesteps(schedule.T(), steps), m, seed);
+                                                timesteps = std::move(timesteps), m = s.samples, seed = app.seed] {
+        return toy::reverse(data, h, schedule, sampler, timesteps, m, seed);
     });
     s.reverse_params = app.params;
+    s.reverse_sampling = app.sampling;
     s.pending_play = play;
     app.status = std::string(tr("running the reverse process..."));
     app.status_is_error = false;
@@ -184,10 +222,11 @@ void run_reverse(App& app, Toy2dState& s, bool play) {
 void take_reverse(App& app, Toy2dState& s) {
     if (!s.pending.valid() || s.pending.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
     s.reverse = s.pending.get();
-    if (!(s.reverse_params == app.params)) {   // the schedule changed meanwhile
+    if (!(s.reverse_params == app.params && s.reverse_sampling == app.sampling)) {   // the schedule changed meanwhile
         s.reverse = {};
         return;
     }
+    ++s.reverse_version;
     s.reverse_colors = toy::start_colors(s.reverse.path.front());
     for (auto& c : s.reverse_colors) c |= 0xd0000000u;
     s.reverse_playing = s.pending_play;
@@ -247,9 +286,16 @@ void draw_controls_row(App& app, Toy2dState& s) {
     ImGui::SetNextItemWidth(w * 0.6f);
     ImGui::Combo("##sampler", &s.sampler, samplers, 2);
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(w * 0.8f);
-    ImGui::InputInt(tr("steps"), &s.steps, 10, 100);
-    s.steps = std::clamp(s.steps, 1, app.schedule.T());
+    if (app.sampling.steps > 0) {
+        // The schedule's sampling timesteps decide the steps (the Schedule panel's sampling steps).
+        ImGui::TextDisabled(tr("%d sampling steps, %s"), app.sampling.steps, ddpm::spacing_name(app.sampling.spacing));
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("%s", tr("The reverse process visits the schedule's sampling timesteps, as diffusers does, then t = 0"));
+    } else {
+        ImGui::SetNextItemWidth(w * 0.8f);
+        ImGui::InputInt(tr("steps"), &s.steps, 10, 100);
+        s.steps = std::clamp(s.steps, 1, app.schedule.T());
+    }
     ImGui::SameLine();
     ImGui::SetNextItemWidth(w * 0.8f);
     ImGui::InputInt(tr("samples"), &s.samples, 500, 5000);
@@ -277,6 +323,7 @@ Toy2dState::~Toy2dState() {
     for (GLuint b : {pos_buffer, eps_buffer, color_buffer})
         if (b) glDeleteBuffers(1, &b);
     if (heat_texture) glDeleteTextures(1, &heat_texture);
+    if (splat_texture) glDeleteTextures(1, &splat_texture);
 }
 
 void draw_toy2d_view(App& app) {
@@ -285,6 +332,15 @@ void draw_toy2d_view(App& app) {
         app.toy2d->n = app.toy_points;
     }
     Toy2dState& s = *app.toy2d;
+    // The CPU time of this view per frame, for --benchmark-frames (the GPU's share shows in the frame time).
+    struct Timer {
+        std::vector<float>& out;
+        std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+        ~Timer() {
+            if (out.size() >= 4096) out.erase(out.begin(), out.begin() + 2048);   // the recent frames are enough
+            out.push_back(std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - start).count());
+        }
+    } timer{s.view_ms};
     init_gl(s);
     if (!s.gl_error.empty()) {
         ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", s.gl_error.c_str());
@@ -299,7 +355,7 @@ void draw_toy2d_view(App& app) {
         s.built_seed = app.seed;
         s.built_image = app.image_source;
     }
-    if (!s.reverse.path.empty() && !(s.reverse_params == app.params)) s.reverse = {};
+    if (!s.reverse.path.empty() && !(s.reverse_params == app.params && s.reverse_sampling == app.sampling)) s.reverse = {};
     // --toy-reverse: run it once at start, shown at the t given on the command line.
     if (!app.toy_reverse_at_start.empty() && !s.data.empty()) {
         s.sampler = app.toy_reverse_at_start == "ddim" ? 1 : 0;
@@ -328,10 +384,6 @@ void draw_toy2d_view(App& app) {
         std::snprintf(caption, sizeof caption, tr("%d points, %s, t = %d"), int(s.data.size()),
                       s.chain ? tr("Markov chain") : tr("closed form"), app.t);
     ImGui::TextUnformatted(caption);
-    if (s.heat && !s.grid.empty() && s.grid_centres < int(s.data.size())) {
-        ImGui::SameLine();
-        ImGui::TextDisabled(tr("(density of the first %d points)"), s.grid_centres);
-    }
 
     // The square canvas.
     const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -368,7 +420,7 @@ void draw_toy2d_view(App& app) {
     s.point_size = s.data.size() > 50000 ? 1.0f : s.data.size() > 5000 ? 2.0f : 3.0f;   // size-1 points are llvmpipe's fast path
     const int kind = reversing ? 2 : s.chain ? 1 : 0;
     const int key_t = reversing ? int(k_rev) : s.chain ? app.t : -1;
-    if (s.uploaded_version != s.data_version || s.uploaded_kind != kind || s.uploaded_t != key_t) {
+    if (!s.software && (s.uploaded_version != s.data_version || s.uploaded_kind != kind || s.uploaded_t != key_t)) {
         if (kind == 0) {
             upload(s.pos_buffer, s.data.data(), s.data.size() * sizeof(toy::Point));
             upload(s.eps_buffer, s.eps.data(), s.eps.size() * sizeof(toy::Point));
@@ -425,10 +477,53 @@ void draw_toy2d_view(App& app) {
             }
         }
     }
-    draw->AddCallback(points_callback, &s);
-    draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+    if (s.software) {
+        // One texel per framebuffer pixel of the canvas; re-splatted only when what it shows changes.
+        const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
+        const int w = std::max(1, int(std::lround(side * fb.x))), h = std::max(1, int(std::lround(side * fb.y)));
+        const std::array<double, 9> key{double(s.data_version), double(s.reverse_version), double(kind), double(key_t),
+                                        s.signal, s.noise, app.schedule.alpha_bar.back() + app.schedule.beta[1],
+                                        double(w) + double(h) / 65536, double(s.point_size * fb.x) + double(app.seed) * 16};
+        if (key != s.splat_key || s.splat.width != w) {
+            s.splat_key = key;
+            const bool size_changed = s.splat.width != w || s.splat.height != h;
+            s.splat.width = w, s.splat.height = h;
+            const toy::Points& x = kind == 0   ? s.data
+                                   : kind == 1 ? s.chain_cache.at(s.data, app.schedule, app.seed, app.t)
+                                               : s.reverse.path[k_rev];
+            const int px = std::max(1, int(std::lround(s.point_size * fb.x)));
+            toy::splat_points(x, kind == 0 ? &s.eps : nullptr, s.signal, s.noise, kind == 2 ? s.reverse_colors : s.colors,
+                              s.lo, s.hi, px, s.splat);
+            glBindTexture(GL_TEXTURE_2D, s.splat_texture);
+            glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+            if (size_changed) glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, s.splat.rgba.data());
+            else glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, s.splat.rgba.data());
+        }
+        draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(s.splat_texture)), c0, c1);
+    } else {
+        draw->AddCallback(points_callback, &s);
+        draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+    }
     draw->AddText(ImVec2(c0.x + 6, c0.y + 4), IM_COL32(200, 200, 200, 255), tr("circles: radius 1 and 2 of N(0, I)"));
     draw->PopClipRect();
     if (s.source == kSourceDrawn && s.drawn.empty())
         draw->AddText(ImVec2(c0.x + 6, c0.y + 22), IM_COL32(255, 220, 120, 255), tr("tick Draw, then drag on the canvas to add points"));
+}
+
+namespace {
+
+float median(std::vector<float> v) {
+    if (v.empty()) return 0;
+    std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
+    return v[v.size() / 2];
+}
+
+}  // namespace
+
+void print_toy2d_benchmark(const App& app) {
+    if (!app.toy2d || app.toy2d->view_ms.empty()) return;
+    const Toy2dState& s = *app.toy2d;
+    std::printf("toy2d, %zu points: the view's CPU work median %.2f ms a frame; %zu heat maps (%dx%d over all points) "
+                "on a worker thread, median %.1f ms each\n",
+                s.data.size(), double(median(s.view_ms)), s.heat_ms.size(), s.grid_g, s.grid_g, double(median(s.heat_ms)));
 }

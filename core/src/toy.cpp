@@ -5,11 +5,16 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <numbers>
+#ifdef __AVX__
+#include <immintrin.h>
+#endif
 
 #include "ddpm/export.h"
 #include "ddpm/parallel.h"
 #include "ddpm/rng.h"
+#include "ddpm/sampling.h"
 
 namespace ddpm::toy {
 
@@ -25,6 +30,50 @@ rng::Normal4 normals(uint32_t seed, uint32_t stream, std::size_t i) {
 }
 
 double phi_cdf(double z) { return 0.5 * std::erfc(-z * std::numbers::sqrt2 * 0.5); }
+
+// Eight floats at a time in GCC vector types (AVX2 with -march=native, SSE or scalar elsewhere) for the
+// two hot loops over data points: the density grid and the denoiser.
+typedef float F8 __attribute__((vector_size(32)));
+typedef int32_t I8 __attribute__((vector_size(32)));
+
+[[gnu::always_inline]] inline F8 splat(float v) { return F8{v, v, v, v, v, v, v, v}; }
+
+// a * b + c; fused where the CPU has FMA (these sums are not the generator's, which must not fuse).
+[[gnu::always_inline]] inline F8 mul_add(F8 a, F8 b, F8 c) {
+#ifdef __FMA__
+    return F8(_mm256_fmadd_ps(__m256(a), __m256(b), __m256(c)));
+#else
+    return a * b + c;
+#endif
+}
+
+[[gnu::always_inline]] inline F8 min8(F8 a, F8 b) { return a < b ? a : b; }
+
+// e^x for x <= 0, relative error about 2e-7; 0 below -87 (where e^x leaves float's normal range).
+// Cody-Waite reduction x = n ln2 + r, |r| <= ln2 / 2, and the degree-6 Taylor polynomial of e^r.
+[[gnu::always_inline]] inline F8 exp_nonpositive8(F8 x) {
+    const I8 tiny = x < -87.0f;
+    x = tiny ? splat(-87.0f) : x;
+    const I8 n = __builtin_convertvector(x * 1.44269504f - 0.5f, I8);   // round(x / ln2) for x <= 0
+    const F8 nf = __builtin_convertvector(n, F8);
+    const F8 r = (x - nf * 0.693145752f) - nf * 1.42860677e-6f;
+    F8 p = 1.0f + r * (1.0f + r * (0.5f + r * (1.66666667e-1f + r * (4.16666667e-2f + r * (8.33333333e-3f + r * 1.38888889e-3f)))));
+    const F8 scale = F8((n + 127) << 23);
+    p *= scale;
+    return tiny ? F8{} : p;
+}
+
+float horizontal_min(F8 v) {
+    float m = v[0];
+    for (int l = 1; l < 8; ++l) m = std::min(m, v[l]);
+    return m;
+}
+
+double horizontal_sum(F8 v) {
+    double s = 0;
+    for (int l = 0; l < 8; ++l) s += double(v[l]);
+    return s;
+}
 
 }  // namespace
 
@@ -327,16 +376,153 @@ double log_density(const Points& data, const Marginal& m, double x, double y) {
     return posterior(data, m, x, y).log_density;
 }
 
+// The mixture is isotropic, so on a grid it is separable: with G_x(j, i) = exp(-(x_j - a cx_i)^2 / 2 var)
+// and G_y(i, k) likewise, sum_i N(x_j, y_k; a c_i, var I) = sum_i G_x(j, i) G_y(i, k) / (2 pi var), a
+// (G x N)(N x G) matrix product: every data point counts, at 2G exps and G^2 multiply-adds per point.
+// Log-sum-exp scaling keeps it finite for any variance: each row's factors are divided by the largest
+// (the nearest centre along x, found by binary search) and each column's likewise, so every factor is
+// in (0, 1] with at least one 1, and the scales come back in double at the end. Factors below e^-87 of
+// their row's or column's largest are dropped (float's normal range), which changes no cell by more
+// than that fraction of its bound. Points go in blocks of 256, sorted into strips of x and then by y,
+// so a block's factors are zero outside a small window of rows and columns at small t and those tiles
+// are skipped; products are summed in float within a block and in double across blocks.
 std::vector<double> density_grid(const Points& data, const Marginal& m, int g, double lo, double hi, unsigned threads) {
-    assert(g > 0 && hi > lo);
-    std::vector<double> out(std::size_t(g) * std::size_t(g));
-    const double cell = (hi - lo) / g;
-    parallel_for(out.size(), [&](std::size_t begin, std::size_t end) {
-        for (std::size_t k = begin; k < end; ++k) {
-            const double x = lo + (double(k % std::size_t(g)) + 0.5) * cell, y = lo + (double(k / std::size_t(g)) + 0.5) * cell;
-            out[k] = std::exp(log_density(data, m, x, y));
+    assert(g > 0 && hi > lo && m.variance() > 0 && !data.empty());
+    const std::size_t G = std::size_t(g), n = data.size();
+    const double var = m.variance(), inv = 0.5 / var, cell = (hi - lo) / g;
+    std::vector<double> u(G);
+    for (std::size_t j = 0; j < G; ++j) u[j] = lo + (double(j) + 0.5) * cell;
+
+    // Centres a c_i in buckets of a 16 x 16 partition of the grid (x-major; outside points in the edge
+    // buckets): a counting sort, so consecutive points lie close in both x and y.
+    struct Centre {
+        double x, y;
+    };
+    constexpr int kBuckets = 16;
+    auto bucket_of = [&](double v) { return std::clamp(int(std::floor((v - lo) / (hi - lo) * kBuckets)), 0, kBuckets - 1); };
+    std::vector<int> bucket(n);
+    std::vector<std::size_t> start(kBuckets * kBuckets + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+        bucket[i] = bucket_of(m.a * data[i].x) * kBuckets + bucket_of(m.a * data[i].y);
+        ++start[std::size_t(bucket[i]) + 1];
+    }
+    for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
+    std::vector<Centre> c(n);
+    for (std::size_t i = 0; i < n; ++i) c[start[std::size_t(bucket[i])]++] = {m.a * double(data[i].x), m.a * double(data[i].y)};
+    // Squared distance from each grid line to its nearest centre along that axis (the row and column
+    // scales), in O(N + G): the largest centre below each line and the smallest at or above it, from
+    // each interval between lines' extremes.
+    auto nearest = [&](auto coordinate) {
+        const double inf = std::numeric_limits<double>::infinity();
+        std::vector<double> low(G + 1, inf), high(G + 1, -inf);   // interval k: [u_{k-1}, u_k), 0 below u_0
+        for (const Centre& p : c) {
+            const double v = coordinate(p);
+            const std::size_t k = std::size_t(std::clamp(std::floor((v - u[0]) / cell) + 1, 0.0, double(G)));
+            low[k] = std::min(low[k], v);
+            high[k] = std::max(high[k], v);
         }
-    }, threads);
+        std::vector<double> below(G), d2(G);   // below[j]: the largest centre in intervals 0..j
+        double run = -inf;
+        for (std::size_t j = 0; j < G; ++j) below[j] = run = std::max(run, high[j]);
+        run = inf;
+        for (std::size_t j = G; j-- > 0;) {
+            run = std::min(run, low[j + 1]);   // the smallest centre in intervals j + 1..G
+            const double l = u[j] - below[j], r = run - u[j];
+            d2[j] = std::min(l * l, r * r);
+        }
+        return d2;
+    };
+    const std::vector<double> row_d2 = nearest([](const Centre& p) { return p.x; });
+    const std::vector<double> col_d2 = nearest([](const Centre& p) { return p.y; });
+
+    constexpr std::size_t kBlock = 256, kRows = 4, kCols = 16;
+    const std::size_t Gr = (G + kRows - 1) / kRows * kRows, Gc = (G + kCols - 1) / kCols * kCols;
+    // Rows in bands, so a thread's float partial sums stay at most about 8 MB whatever G is.
+    const std::size_t band = std::max(kRows, std::min(Gr, (std::size_t(1) << 20) / Gc / kRows * kRows));
+    const std::size_t blocks = (n + kBlock - 1) / kBlock;
+    // Grid lines padded past G with lines too far away to weigh anything (factor exp(-huge) = 0).
+    const std::size_t lines = std::max(Gr + 8, Gc);
+    std::vector<double> u_pad(lines, 1e30), row_pad(lines, 0.0), col_pad(lines, 0.0);
+    std::copy(u.begin(), u.end(), u_pad.begin());
+    std::copy(row_d2.begin(), row_d2.end(), row_pad.begin());
+    std::copy(col_d2.begin(), col_d2.end(), col_pad.begin());
+    std::vector<double> sum(G * G, 0.0);   // sum[j * G + k]: x index j, y index k
+    std::mutex sum_mutex;
+    for (std::size_t j0 = 0; j0 < Gr; j0 += band) {
+        const std::size_t rows = std::min(band, Gr - j0), stride = (rows + 7) / 8 * 8;
+        parallel_for(blocks, [&](std::size_t b0, std::size_t b1) {
+            std::vector<float> ax(kBlock * stride), by(kBlock * Gc), arg(std::max(stride, Gc));
+            std::vector<double> local(rows * Gc, 0.0);
+            std::vector<F8> row_max(stride / 8), col_max(Gc / 8);   // the block's largest factor per 8 lines
+            // One point's factors exp(-(d^2 - d_nearest^2) / 2 var) over `count` grid lines from `first`
+            // (the exponent in double: at small t it is a difference of large numbers).
+            auto factors = [&](double centre, const double* nearest_d2, std::size_t first, std::size_t count, float* out,
+                               F8* largest) {
+                const double* line = &u_pad[first];
+                for (std::size_t j = 0; j < count; ++j) {
+                    const double d = line[j] - centre;
+                    arg[j] = float((nearest_d2[first + j] - d * d) * inv);
+                }
+                for (std::size_t j = 0; j < count; j += 8) {
+                    F8 e;
+                    __builtin_memcpy(&e, &arg[j], sizeof e);
+                    const F8 f = exp_nonpositive8(e);
+                    __builtin_memcpy(out + j, &f, sizeof f);
+                    largest[j / 8] = largest[j / 8] > f ? largest[j / 8] : f;
+                }
+            };
+            auto used = [](const std::vector<F8>& largest, std::size_t first, std::size_t count) {
+                for (std::size_t j = first; j < first + count; ++j)
+                    if (largest[j / 8][j % 8] > 0) return true;
+                return false;
+            };
+            for (std::size_t b = b0; b < b1; ++b) {
+                const std::size_t i0 = b * kBlock, count = std::min(kBlock, n - i0);
+                std::fill(row_max.begin(), row_max.end(), F8{});
+                std::fill(col_max.begin(), col_max.end(), F8{});
+                for (std::size_t i = 0; i < count; ++i) {
+                    factors(c[i0 + i].x, row_pad.data(), j0, stride, &ax[i * stride], row_max.data());
+                    factors(c[i0 + i].y, col_pad.data(), 0, Gc, &by[i * Gc], col_max.data());
+                }
+                // Tiles of 4 rows x 16 columns: 8 accumulators in registers, each point's y factors loaded once.
+                for (std::size_t j = 0; j < rows; j += kRows) {
+                    if (!used(row_max, j, kRows)) continue;
+                    for (std::size_t k = 0; k < Gc; k += kCols) {
+                        if (!used(col_max, k, kCols)) continue;
+                        F8 s00{}, s01{}, s10{}, s11{}, s20{}, s21{}, s30{}, s31{};
+                        const float* a = &ax[j];
+                        const float* y = &by[k];
+                        for (std::size_t i = 0; i < count; ++i, a += stride, y += Gc) {
+                            F8 y0, y1;
+                            __builtin_memcpy(&y0, y, sizeof y0);
+                            __builtin_memcpy(&y1, y + 8, sizeof y1);
+                            const F8 a0 = splat(a[0]), a1 = splat(a[1]), a2 = splat(a[2]), a3 = splat(a[3]);
+                            s00 = mul_add(a0, y0, s00), s01 = mul_add(a0, y1, s01);
+                            s10 = mul_add(a1, y0, s10), s11 = mul_add(a1, y1, s11);
+                            s20 = mul_add(a2, y0, s20), s21 = mul_add(a2, y1, s21);
+                            s30 = mul_add(a3, y0, s30), s31 = mul_add(a3, y1, s31);
+                        }
+                        const F8 tile[kRows][2] = {{s00, s01}, {s10, s11}, {s20, s21}, {s30, s31}};
+                        for (std::size_t r = 0; r < kRows; ++r)
+                            for (int l = 0; l < 8; ++l) {
+                                local[(j + r) * Gc + k + std::size_t(l)] += double(tile[r][0][l]);
+                                local[(j + r) * Gc + k + 8 + std::size_t(l)] += double(tile[r][1][l]);
+                            }
+                    }
+                }
+            }
+            std::lock_guard lock(sum_mutex);
+            for (std::size_t j = 0; j < rows && j0 + j < G; ++j)
+                for (std::size_t k = 0; k < G; ++k) sum[(j0 + j) * G + k] += local[j * Gc + k];
+        }, threads);
+    }
+    std::vector<double> out(G * G);
+    const double log_norm = std::log(double(n)) + std::log(2 * kPi * var);
+    for (std::size_t k = 0; k < G; ++k)
+        for (std::size_t j = 0; j < G; ++j) {
+            const double v = sum[j * G + k];
+            out[k * G + j] = v > 0 ? std::exp(std::log(v) - (row_d2[j] + col_d2[k]) * inv - log_norm) : 0.0;
+        }
     return out;
 }
 
@@ -359,6 +545,15 @@ std::vector<int> sampling_timesteps(int T, int steps) {
         if (ts.empty() || t < ts.back()) ts.push_back(t);
     }
     return ts;
+}
+
+Result<std::vector<int>> reverse_timesteps(int T, const SamplingParams& sampling, int steps) {
+    if (sampling.steps <= 0) return sampling_timesteps(T, steps);
+    auto ts = ddpm::sampling_timesteps(T, sampling);
+    if (!ts) return Error{ts.error()};
+    std::vector<int> out = std::move(*ts);
+    out.push_back(0);
+    return out;
 }
 
 StepCoefs step_coefs(const Schedule& s, Sampler sampler, int t, int to) {
@@ -387,15 +582,78 @@ Points reverse_start(int m, uint32_t seed) {
     return x;
 }
 
+// The data as the denoiser's inner loop reads it: eight points at a time, centres a c_j and the points
+// c_j themselves, padded with points far enough away to weigh nothing.
+struct DataLanes {
+    std::vector<F8> ax, ay, cx, cy;
+};
+
+DataLanes data_lanes(const Points& data, double a) {
+    DataLanes d;
+    const std::size_t blocks = (data.size() + 7) / 8;
+    for (auto* v : {&d.ax, &d.ay, &d.cx, &d.cy}) v->assign(blocks, F8{});
+    for (std::size_t b = 0; b < blocks; ++b)
+        for (int l = 0; l < 8; ++l) {
+            const std::size_t j = b * 8 + std::size_t(l);
+            const bool real = j < data.size();
+            d.ax[b][l] = real ? float(a * data[j].x) : 1e18f;
+            d.ay[b][l] = real ? float(a * data[j].y) : 1e18f;
+            d.cx[b][l] = real ? data[j].x : 0.0f;
+            d.cy[b][l] = real ? data[j].y : 0.0f;
+        }
+    return d;
+}
+
+// E[c | x_t] for the mixture's components c (what posterior() computes in double), in float lanes:
+// squared distances first, then weights exp(-(d^2 - d_min^2) / 2 var) <= 1 (log-sum-exp: the nearest
+// centre weighs 1), summed in float over 1024 points at a time and in double across them.
+void mean_component(const DataLanes& d, double var, float x, float y, std::vector<float>& d2, double& cx, double& cy) {
+    const std::size_t blocks = d.ax.size();
+    d2.resize(blocks * 8);
+    F8 vmin = splat(std::numeric_limits<float>::infinity());
+    for (std::size_t b = 0; b < blocks; ++b) {
+        const F8 dx = x - d.ax[b], dy = y - d.ay[b];
+        const F8 e = mul_add(dx, dx, dy * dy);
+        __builtin_memcpy(&d2[b * 8], &e, sizeof e);
+        vmin = min8(vmin, e);
+    }
+    const F8 dmin = splat(horizontal_min(vmin)), scale = splat(float(-0.5 / var));
+    double sum = 0, sx = 0, sy = 0;
+    for (std::size_t b0 = 0; b0 < blocks; b0 += 128) {
+        F8 w_sum{}, x_sum{}, y_sum{};
+        for (std::size_t b = b0; b < std::min(blocks, b0 + 128); ++b) {
+            F8 e;
+            __builtin_memcpy(&e, &d2[b * 8], sizeof e);
+            const F8 w = exp_nonpositive8((e - dmin) * scale);
+            w_sum += w;
+            x_sum = mul_add(w, d.cx[b], x_sum);
+            y_sum = mul_add(w, d.cy[b], y_sum);
+        }
+        sum += horizontal_sum(w_sum);
+        sx += horizontal_sum(x_sum);
+        sy += horizontal_sum(y_sum);
+    }
+    cx = sx / sum;
+    cy = sy / sum;
+}
+
 void reverse_step(const Points& data, double bandwidth, const Schedule& s, Sampler sampler, int t, int to, Points& x,
                   uint32_t seed, unsigned threads) {
+    assert(!data.empty());
     const Marginal m = marginal(s, t, bandwidth);
     const StepCoefs c = step_coefs(s, sampler, t, to);
     const rng::Key key = rng::stream_key(seed, kReverseStream + uint32_t(t));
+    const double var = m.variance(), h2 = bandwidth * bandwidth;
+    assert(var > 0);
+    const DataLanes lanes = data_lanes(data, m.a);
     parallel_for(x.size(), [&](std::size_t begin, std::size_t end) {
+        std::vector<float> d2;
         for (std::size_t i = begin; i < end; ++i) {
-            const Posterior p = posterior(data, m, x[i].x, x[i].y);
-            double nx = c.c0 * p.x0_x + c.ct * x[i].x, ny = c.c0 * p.x0_y + c.ct * x[i].y;
+            double cx, cy;
+            mean_component(lanes, var, x[i].x, x[i].y, d2, cx, cy);
+            // E[x0 | x_t] = E[c | x_t] b2 / var + (a h^2 / var) x_t (as posterior()).
+            const double x0x = cx * m.b2 / var + m.a * h2 * x[i].x / var, x0y = cy * m.b2 / var + m.a * h2 * x[i].y / var;
+            double nx = c.c0 * x0x + c.ct * x[i].x, ny = c.c0 * x0y + c.ct * x[i].y;
             if (c.sigma > 0) {
                 const rng::Normal4 z = rng::normal4(key, i);
                 nx += c.sigma * z.v[0];
@@ -704,6 +962,44 @@ Rgb8 render_scene(const Points& x, const std::vector<uint32_t>& colors, const Sc
     const uint8_t white[3] = {235, 235, 235};
     if (!o.label.empty()) draw_text(img, 8, 8, o.label, 2, white);
     return img;
+}
+
+void splat_points(const Points& x0, const Points* eps, float signal, float noise, const std::vector<uint32_t>& colors,
+                  double lo, double hi, int size, Splat& canvas) {
+    assert(canvas.width > 0 && canvas.height > 0 && hi > lo && size >= 1);
+    const std::size_t pixels = std::size_t(canvas.width) * std::size_t(canvas.height);
+    if (canvas.rgba.size() != pixels * 4) {
+        canvas.rgba.assign(pixels * 4, 0);
+        canvas.touched.clear();
+    }
+    for (uint32_t p : canvas.touched) std::fill_n(&canvas.rgba[std::size_t(p) * 4], 4, uint8_t(0));
+    canvas.touched.clear();
+    const float sx = float(canvas.width / (hi - lo)), sy = float(canvas.height / (hi - lo));
+    const float half = 0.5f * float(size) - 0.5f;
+    for (std::size_t i = 0; i < x0.size(); ++i) {
+        float x = x0[i].x, y = x0[i].y;
+        if (eps) x = signal * x + noise * (*eps)[i].x, y = signal * y + noise * (*eps)[i].y;
+        else x *= signal, y *= signal;
+        const float px = (x - float(lo)) * sx, py = (float(hi) - y) * sy;
+        if (!(px > -float(size) && py > -float(size) && px < float(canvas.width + size) && py < float(canvas.height + size))) continue;
+        const int cx0 = int(std::floor(px - half)), cy0 = int(std::floor(py - half));
+        const uint32_t c = i < colors.size() ? colors[i] : 0xffffffffu;
+        const uint32_t a = c >> 24;
+        for (int yy = std::max(0, cy0); yy < std::min(canvas.height, cy0 + size); ++yy)
+            for (int xx = std::max(0, cx0); xx < std::min(canvas.width, cx0 + size); ++xx) {
+                const uint32_t idx = uint32_t(yy) * uint32_t(canvas.width) + uint32_t(xx);
+                uint8_t* d = &canvas.rgba[std::size_t(idx) * 4];
+                if (d[3] == 0) canvas.touched.push_back(idx);
+                // src over dst, straight alpha: A = a + A (1 - a), C = (c a + C A (1 - a)) / A.
+                const uint32_t da = d[3], keep = (da * (255 - a) + 127) / 255, oa = a + keep;
+                if (oa == 0) continue;
+                for (int k = 0; k < 3; ++k) {
+                    const uint32_t sc = (c >> (8 * k)) & 255;
+                    d[k] = uint8_t((sc * a + d[k] * keep + oa / 2) / oa);
+                }
+                d[3] = uint8_t(oa);
+            }
+    }
 }
 
 Rgb8 render_ribbon(const Density1& d, const Schedule& s, const RibbonPicture& pic, unsigned threads) {

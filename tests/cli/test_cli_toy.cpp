@@ -101,6 +101,33 @@ TEST_CASE("toy --reverse writes every visited step, the last rows on the data", 
     }
 }
 
+TEST_CASE("toy --reverse with --sampling-steps visits diffusers' timesteps, then t = 0", "[cli][toy]") {
+    test::TempDir dir;
+    // diffusers' DDIMScheduler.set_timesteps(10) at T = 1000 (our t = k + 1):
+    // trailing round(arange(1000, 0, -100)) - 1 = 999, 899, ..., 99; leading arange(10) * 100 [::-1] + 1 = 901, ..., 1.
+    const std::vector<std::pair<std::string, std::vector<int>>> cases{
+        {"--spacing trailing", {1000, 900, 800, 700, 600, 500, 400, 300, 200, 100, 0}},
+        {"--spacing leading --steps-offset 1", {902, 802, 702, 602, 502, 402, 302, 202, 102, 2, 0}},
+    };
+    for (const auto& [flags, expected] : cases) {
+        INFO(flags);
+        const std::string out = dir / "s.csv";
+        const auto r = test::run_viz("toy --data moons --data-n 40 --reverse ddpm --sampling-steps 10 " + flags +
+                                     " --n 3 --force --out '" + out + "'");
+        REQUIRE(r.code == 0);
+        std::string header;
+        const auto table = rows(test::slurp(out), header);
+        std::vector<int> visited;
+        for (const auto& row : table)
+            if (visited.empty() || visited.back() != int(row[0])) visited.push_back(int(row[0]));
+        CHECK(visited == expected);
+        CHECK(table.size() == expected.size() * 3);
+    }
+    const auto both = test::run_viz("toy --data moons --reverse ddim --steps 20 --sampling-steps 10 --out '" + dir / "x.csv" + "'");
+    CHECK(both.code == 2);
+    CHECK_THAT(both.err, Catch::Contains("use one"));
+}
+
 TEST_CASE("toy draws PNG and GIF pictures of the scene", "[cli][toy]") {
     test::TempDir dir;
     REQUIRE(test::run_viz("toy --data circles --t 0,200 --size 128 --out '" + dir / "c.png" + "'").code == 0);

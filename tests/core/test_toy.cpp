@@ -177,6 +177,78 @@ TEST_CASE("toy: the mixture density equals the direct sum and integrates to 1", 
         }
 }
 
+TEST_CASE("toy: the density grid counts every data point, from t = 1 to T and at any grid size", "[toy]") {
+    // 3000 moons points (more than any block or strip), on grids that are and are not multiples of 16,
+    // against the direct double sum at every cell: relative 1e-5 where the cell holds at least 1e-12 of
+    // the grid's largest value (below that float's range of the scaled factors decides), else absolute.
+    const Schedule s = linear();
+    const Points data = make_preset(Preset::Moons, 3000, 8);
+    for (double h : {0.0, 0.25})
+        for (int t : {1, 10, 100, 600, 1000})
+            for (int g : {37, 64}) {
+                const Marginal m = marginal(s, t, h);
+                const double s2 = m.variance(), lo = -3, hi = 3.5, cell = (hi - lo) / g;
+                const auto grid = density_grid(data, m, g, lo, hi, 2);
+                REQUIRE(grid.size() == std::size_t(g) * std::size_t(g));
+                std::vector<double> direct(grid.size());
+                double dmax = 0;
+                for (int r = 0; r < g; ++r)
+                    for (int c = 0; c < g; ++c) {
+                        const double v = direct_density(data, m.a, s2, lo + (c + 0.5) * cell, lo + (r + 0.5) * cell);
+                        direct[std::size_t(r) * std::size_t(g) + std::size_t(c)] = v;
+                        dmax = std::max(dmax, v);
+                    }
+                INFO("t = " << t << ", h = " << h << ", g = " << g);
+                REQUIRE(dmax > 0);
+                int bad = 0;
+                for (std::size_t k = 0; k < grid.size(); ++k) {
+                    const bool ok = direct[k] > 1e-12 * dmax ? std::abs(grid[k] - direct[k]) <= 1e-5 * direct[k]
+                                                            : std::abs(grid[k] - direct[k]) <= 1e-12 * dmax;
+                    bad += !ok;
+                    if (!ok && bad < 4) WARN("cell " << k << ": " << grid[k] << " vs direct " << direct[k]);
+                }
+                CHECK(bad == 0);
+            }
+}
+
+TEST_CASE("toy: the density grid stays finite and peaks on the data at t = 1, where plain exps underflow", "[toy]") {
+    // sd 0.01 and 1 / (2 pi var) = 1592: the factors are scaled to their row's and column's nearest
+    // point, so nothing overflows and the cells on the points are exact.
+    const Schedule s = linear();
+    const Points data{{-1, 0}, {1, 0}};
+    const Marginal m = marginal(s, 1, 0);
+    const int g = 5;
+    const auto grid = density_grid(data, m, g, -2.5, 2.5, 1);   // cell centres -2, -1, 0, 1, 2
+    for (double v : grid) CHECK(std::isfinite(v));
+    // The cells at (-1, 0) and (1, 0) hold the points: density 0.5 / (2 pi var) at a = sqrt(1 - 1e-4).
+    const double a = m.a, var = m.variance();
+    const double at_point = 0.5 * std::exp(-(1 - a) * (1 - a) / (2 * var)) / (2 * std::numbers::pi * var);
+    CHECK(grid[2 * g + 1] == Approx(at_point).epsilon(1e-5));
+    CHECK(grid[2 * g + 3] == Approx(at_point).epsilon(1e-5));
+    CHECK(grid[0] == 0.0);   // exp(-(1 + 4) / 2e-4) is below double's range
+}
+
+TEST_CASE("toy: the reverse step's float denoiser agrees with the double posterior", "[toy]") {
+    // One DDIM step from t to t - 1 is c0 E[x0 | x_t] + ct x_t; compare with posterior() in double.
+    const Schedule s = linear();
+    const Points data = make_preset(Preset::Gaussians8, 1001, 5);   // not a multiple of 8
+    for (double h : {0.0, 0.3})
+        for (int t : {2, 30, 300, 1000}) {
+            Points x = reverse_start(64, 7);
+            for (Point& p : x) p.x *= 1.5f, p.y *= 1.5f;
+            const Points before = x;
+            reverse_step(data, h, s, Sampler::Ddim, t, t - 1, x, 1, 2);
+            const StepCoefs c = step_coefs(s, Sampler::Ddim, t, t - 1);
+            const Marginal m = marginal(s, t, h);
+            INFO("t = " << t << ", h = " << h);
+            for (std::size_t i = 0; i < x.size(); ++i) {
+                const Posterior p = posterior(data, m, before[i].x, before[i].y);
+                CHECK(x[i].x == Approx(c.c0 * p.x0_x + c.ct * before[i].x).margin(2e-5));
+                CHECK(x[i].y == Approx(c.c0 * p.x0_y + c.ct * before[i].y).margin(2e-5));
+            }
+        }
+}
+
 TEST_CASE("toy: the score is the gradient of the log density and the denoiser is Tweedie's", "[toy]") {
     const Schedule s = linear();
     const Points data = make_preset(Preset::Gaussians8, 200, 3);
@@ -388,6 +460,38 @@ TEST_CASE("toy: 1D reverse paths with the exact score end on the atoms", "[toy]"
     REQUIRE(chain.size() == 5);
     CHECK(chain[0].size() == 1001);
     CHECK((chain[0][0] == Approx(-0.5) || chain[0][0] == Approx(0.75)));
+}
+
+TEST_CASE("toy: splatted points land on their pixels, blend as GL does and clear what they touched", "[toy]") {
+    Splat canvas;
+    canvas.width = 8, canvas.height = 4;
+    // [lo, hi] = [0, 8] across 8 pixels: x = 2.5 is column 2; y = 7.5 is the top row, y = 0.5 row 3
+    // (rows over [0, 8] at 2 units each: y 6..8 row 0, 0..2 row 3).
+    const Points x0{{2.5f, 7.5f}, {2.5f, 7.5f}, {6.0f, 1.0f}};
+    const Points eps{{1, 1}, {1, 1}, {0, 0}};
+    const std::vector<uint32_t> colors{0x800000ffu, 0x8000ff00u, 0xffff0000u};   // half red, half green, opaque blue
+    splat_points(x0, &eps, 1.0f, 0.0f, colors, 0, 8, 1, canvas);
+    auto px = [&](int x, int y) { return &canvas.rgba[(std::size_t(y) * 8 + std::size_t(x)) * 4]; };
+    // Green over red, both alpha 128/255: A = a + a (1 - a), colour (g a, r a (1 - a)) / A.
+    const double a = 128 / 255.0, A = a + a * (1 - a);
+    CHECK(std::abs(px(2, 0)[3] - A * 255) <= 1);
+    CHECK(std::abs(px(2, 0)[0] - 255 * a * (1 - a) / A) <= 1);
+    CHECK(std::abs(px(2, 0)[1] - 255 * a / A) <= 1);
+    CHECK(px(6, 3)[2] == 255);
+    CHECK(px(6, 3)[3] == 255);
+    int coloured = 0;
+    for (int y = 0; y < 4; ++y)
+        for (int x = 0; x < 8; ++x) coloured += px(x, y)[3] > 0;
+    CHECK(coloured == 2);
+    // signal 0, noise 1 moves every point to eps (1, 1) and (0, 0): the old pixels are cleared, and a
+    // 2-pixel square centred on pixel coordinates (1, 3.5) covers columns 0..1 of row 3 (row 4 is outside).
+    splat_points(x0, &eps, 0.0f, 1.0f, colors, 0, 8, 2, canvas);
+    CHECK(px(2, 0)[3] == 0);
+    CHECK(px(6, 3)[3] == 0);
+    CHECK(px(0, 3)[3] > 0);
+    CHECK(px(1, 3)[3] > 0);
+    CHECK(px(2, 3)[3] == 0);
+    CHECK(px(1, 2)[3] == 0);
 }
 
 TEST_CASE("toy: the scene picture draws points in their colours over the N(0, I) circle", "[toy]") {

@@ -1,5 +1,5 @@
 // The 2D toy view and the 1D ribbon in the real window (Xvfb of the ctest fixture): the points are
-// drawn by the GPU shader, the ribbon by core; both read back from --screenshot PNGs.
+// splatted on the CPU (llvmpipe) or drawn as GL points, the ribbon by core; read back from --screenshot PNGs.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -27,7 +27,7 @@ int coloured_pixels(const ddpm::Rgb8& img, int x0, int y0, int x1, int y1, int* 
 
 }  // namespace
 
-TEST_CASE("The 2D toy view draws the points on the GPU, gathered at t = 0 and spread at t = T", "[gui][toy]") {
+TEST_CASE("The 2D toy view draws the points, gathered at t = 0 and spread at t = T", "[gui][toy]") {
     const ddpm::Rgb8 t0 = test::screenshot("toy-t0", "--view toy2d --t 0 --toy-points 5000");
     const ddpm::Rgb8 tT = test::screenshot("toy-tT", "--view toy2d --t 1000 --toy-points 5000");
     // The canvas sits in the middle of the image panel (x 650..990, y 130..470 at 1280x800).
@@ -45,4 +45,26 @@ TEST_CASE("The ribbon view shows the density from the data to N(0, 1)", "[gui][t
     INFO(coloured << " coloured, " << yellow << " yellow");
     CHECK(coloured > 50000);
     CHECK(yellow > 5000);
+}
+
+TEST_CASE("The 2D toy view's CPU splat (software renderers) and GL points draw the same picture", "[gui][toy]") {
+    // llvmpipe takes the splat by default; DDPM_TOY_POINTS forces either way.
+    setenv("DDPM_TOY_POINTS", "splat", 1);
+    const ddpm::Rgb8 splat = test::screenshot("toy-splat", "--view toy2d --t 150 --toy-points 5000");
+    setenv("DDPM_TOY_POINTS", "gl", 1);
+    const ddpm::Rgb8 gl = test::screenshot("toy-gl", "--view toy2d --t 150 --toy-points 5000");
+    unsetenv("DDPM_TOY_POINTS");
+    REQUIRE(splat.width == gl.width);
+    int differ = 0, coloured = 0;
+    for (int y = 140; y < 465; ++y)
+        for (int x = 650; x < 990; ++x) {
+            const std::size_t k = (std::size_t(y) * std::size_t(gl.width) + std::size_t(x)) * 3;
+            int d = 0;
+            for (int c = 0; c < 3; ++c) d = std::max(d, std::abs(int(splat.pixels[k + c]) - int(gl.pixels[k + c])));
+            differ += d > 24;
+            coloured += std::max({gl.pixels[k], gl.pixels[k + 1], gl.pixels[k + 2]}) > 100;
+        }
+    INFO(differ << " of 110500 canvas pixels differ by more than 24, " << coloured << " bright in the GL picture");
+    CHECK(coloured > 2000);
+    CHECK(differ < 110500 / 100);
 }

@@ -25,6 +25,10 @@
 #include "ddpm/result.h"
 #include "ddpm/schedule.h"
 
+namespace ddpm {
+struct SamplingParams;   // ddpm/sampling.h (not included: its Preset would clash with toy::Preset under using-directives)
+}
+
 namespace ddpm::toy {
 
 constexpr uint32_t kReverseStream = 0x60000000u;
@@ -133,6 +137,10 @@ std::optional<Sampler> parse_sampler(std::string_view name);
 // N + 1 timesteps T = t_N > ... > t_0 = 0, evenly spaced (rounded, distinct). A schedule that
 // provides its own sampling timesteps passes them to the samplers instead.
 std::vector<int> sampling_timesteps(int T, int steps);
+// The reverse process's timesteps: with sampling.steps > 0 the schedule's sampling timesteps
+// (diffusers' set_timesteps, ddpm/sampling.h; the start x ~ N(0, I) sits at the first of them, which
+// for leading spacing is below T, as in diffusers) followed by t = 0; else sampling_timesteps(T, steps).
+Result<std::vector<int>> reverse_timesteps(int T, const SamplingParams& sampling, int steps);
 
 // x_s = c0 E[x0 | x_t] + ct x_t + sigma z for a step t -> s < t, from alpha_bar alone.
 // DDPM: the posterior q(x_s | x_t, x0) with x0 replaced by the denoiser (Ho et al. eq. 6-7, for
@@ -217,6 +225,20 @@ struct SceneOptions {
 };
 // Points over the heat map with the N(0, I) circles (radius 1 and 2), as the window draws them.
 Rgb8 render_scene(const Points& x, const std::vector<uint32_t>& colors, const SceneOptions& options);
+
+// Points splatted into a transparent RGBA8 picture (straight alpha), each blended over the ones before
+// it as GL blending would: how the window draws them on a software renderer, where llvmpipe spends about
+// a microsecond rasterising each GL point and the CPU splats 100k points in about a millisecond. The
+// point i is at signal x0[i] + noise eps[i] (eps null: x0 alone), as shaders/toy_points_vert.glsl,
+// a square of `size` pixels centred there; colours are 0xAABBGGRR. Only the pixels the last splat
+// touched are cleared, so a frame costs O(points), not O(pixels).
+struct Splat {
+    int width = 0, height = 0;
+    std::vector<uint8_t> rgba;        // row 0 at the top (y = hi)
+    std::vector<uint32_t> touched;    // pixel indices written since the last clear
+};
+void splat_points(const Points& x0, const Points* eps, float signal, float noise, const std::vector<uint32_t>& colors,
+                  double lo, double hi, int size, Splat& canvas);
 
 struct RibbonPicture {
     int width = 800, height = 400;
