@@ -225,20 +225,6 @@ void Renderer::set_xt_uniforms(GLuint program, const XtUniforms& u) {
     glUniform1f(glGetUniformLocation(program, "sqrt_one_minus_alpha_bar"), u.sqrt_one_minus_alpha_bar);
     glUniform2ui(glGetUniformLocation(program, "key"), u.key[0], u.key[1]);
     glUniform1i(glGetUniformLocation(program, "chain_levels"), u.chain_levels);
-    if (u.chain_levels < 0) return;
-    float coef[kMaxChainLevels * 3];
-    GLuint stream[kMaxChainLevels];
-    GLuint upper = 0;
-    for (int k = 0; k < kMaxChainLevels; ++k) {
-        const ChainLevel& l = u.chain[std::size_t(k)];
-        coef[3 * k] = l.a, coef[3 * k + 1] = l.b, coef[3 * k + 2] = l.sd;
-        stream[k] = l.stream;
-        upper |= GLuint(l.upper) << k;
-    }
-    glUniform3fv(glGetUniformLocation(program, "chain_coef"), kMaxChainLevels, coef);
-    glUniform1uiv(glGetUniformLocation(program, "chain_stream"), kMaxChainLevels, stream);
-    glUniform1ui(glGetUniformLocation(program, "chain_upper"), upper);
-    glUniform1f(glGetUniformLocation(program, "chain_to_eps"), u.chain_to_eps);
     glUniform1i(glGetUniformLocation(program, "chain_kept"), u.chain_y_texture != 0);
     glUniform1i(glGetUniformLocation(program, "lin_mode"), u.linear);
     if (u.linear) {
@@ -256,6 +242,20 @@ void Renderer::set_xt_uniforms(GLuint program, const XtUniforms& u) {
         glUniform1i(glGetUniformLocation(program, "chain_y_tex"), 3);
         glActiveTexture(GL_TEXTURE0);
     }
+    if (u.chain_levels < 0) return;
+    float coef[kMaxChainLevels * 3];
+    GLuint stream[kMaxChainLevels];
+    GLuint upper = 0;
+    for (int k = 0; k < kMaxChainLevels; ++k) {
+        const ChainLevel& l = u.chain[std::size_t(k)];
+        coef[3 * k] = l.a, coef[3 * k + 1] = l.b, coef[3 * k + 2] = l.sd;
+        stream[k] = l.stream;
+        upper |= GLuint(l.upper) << k;
+    }
+    glUniform3fv(glGetUniformLocation(program, "chain_coef"), kMaxChainLevels, coef);
+    glUniform1uiv(glGetUniformLocation(program, "chain_stream"), kMaxChainLevels, stream);
+    glUniform1ui(glGetUniformLocation(program, "chain_upper"), upper);
+    glUniform1f(glGetUniformLocation(program, "chain_to_eps"), u.chain_to_eps);
 }
 
 void Renderer::begin_pass(RenderTarget& target, GLuint program) {
