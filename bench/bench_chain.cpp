@@ -77,6 +77,6 @@ void BM_chain_drag(benchmark::State& state) { run(state, Move::Drag); }
 
 }  // namespace
 
-BENCHMARK(BM_chain_cold)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_chain_scrub)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_chain_drag)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_chain_cold)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Iterations(8)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_chain_scrub)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Iterations(40)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_chain_drag)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Iterations(24)->Unit(benchmark::kMillisecond)->UseRealTime();

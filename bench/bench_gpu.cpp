@@ -150,9 +150,9 @@ void BM_gpu_chain_unkept(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_gpu_chain_cold)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_gpu_chain_scrub)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_gpu_chain_drag)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_gpu_chain_cold)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Iterations(4)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_gpu_chain_scrub)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Iterations(16)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_gpu_chain_drag)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Iterations(12)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_gpu_chain_unkept)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_gpu_xt)->Arg(512)->Arg(1024)->Arg(2048)->Arg(4096)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_gpu_copy)->Arg(512)->Arg(1024)->Arg(2048)->Arg(4096)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -310,6 +310,9 @@ Rgb8 render_plot(const Schedule& main_schedule, const PlotOptions& o) {
                 prev_x = x, prev_y = y, have_prev = true;
             }
             std::string name = kScheduleColumns[std::size_t(c)];
+            // The SNR's unit said in words, as in the window: a plain ratio or its natural log.
+            if (name == "log_snr") name = "ln SNR (log_snr)";
+            else if (name == "snr") name = "SNR (snr)";
             if (all.size() > 1) name = colour_per_schedule ? schedule_label(sc.params) : name + " (" + schedule_label(sc.params) + ")";
             legends.push_back({name, color, dash});
         }
