@@ -50,6 +50,14 @@ struct FileDialog {
     std::string path;   // written before done is set; "" when cancelled
 };
 
+// zenity on PATH; without it the choosers are path fields in a popup (Enter submits).
+bool has_zenity();
+// zenity's file chooser (folder: a folder chooser starting at `start`); "" when cancelled. Blocks:
+// run it on a thread of its own.
+std::string run_zenity(bool folder, const std::string& title, const std::string& start = "");
+// One line of text cut to the space left with "..." at the front, the whole of it in a tooltip.
+void text_ellipsized(const std::string& text);
+
 // A schedule kept as faint comparison curves.
 struct PinnedSchedule {
     std::string name;

@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "cli.h"
+#include "fonts.h"
 #include "ddpm/export.h"
 #include "ddpm/image.h"
 #include "ddpm/noise.h"
@@ -200,7 +201,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
         int max_side = 0, columns = 0, gap = 8, fps = 10, loop = 0, width = 960, height = 540;
         double hold_first = 0, hold_last = 0;
         CLI::Option* labels_opt = nullptr;
-        std::string title, compare;
+        std::string title, compare, lang;
         std::vector<std::string> pins;
         int64_t max_pixels = ddpm::ImageLimits{}.max_pixels;
     };
@@ -233,6 +234,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
         "  ddpm-viz export chelsea --probe 200,150 --t 0:1000:5 --out probe.csv\n"
         "  ddpm-viz export astronaut --t 0:1000:25 --out frames/\n"
         "  ddpm-viz export coffee --t 0,50,100,250,500,1000 --labels alpha_bar --out strip.png\n"
+        "  ddpm-viz export coffee --t 0,250,500,1000 --labels snr --lang zh_CN --out strip-zh.png\n"
         "  ddpm-viz export chelsea --t 0:1000:10 --max-side 256 --fps 20 --out noise.gif\n"
         "  ddpm-viz export chelsea --t 0:1000:10 --labels t,alpha_bar --hold-first 1 --hold-last 2 --out slides.gif\n"
         "  ddpm-viz export chelsea --t 0:1000:5 --schedule cosine --out noise.mp4\n"
@@ -280,6 +282,9 @@ void add_export_command(CLI::App& app, int& exit_code) {
         ->type_name("N")->capture_default_str()->group("Animation");
     cmd->add_option("--loop", f->loop, "GIF: play N times, 0 for ever")
         ->check(CLI::Range(0, 65535))->type_name("N")->capture_default_str()->group("Animation");
+    cmd->add_option("--lang", f->lang, "Language of the labels drawn into figures: en or zh_CN (default: "
+                                       "LANGUAGE/LC_ALL/LC_MESSAGES/LANG)")
+        ->type_name("LANG");
     cmd->add_flag("--plot", f->plot, "With FILE.png: draw the schedule's curves instead of x_t (--t marks a timestep)")
         ->group("Plot");
     cmd->add_option("--curves", f->curves, "Plot curves, schedule column names separated by commas")
@@ -312,9 +317,16 @@ void add_export_command(CLI::App& app, int& exit_code) {
             if (!parsed) return usage("--t " + f->t + ": " + parsed.error());
             ts = std::move(*parsed);
         }
+        // Figures with words get them in the language and the system's fonts (fontconfig).
+        auto kind = kind_for_out(f->out, ts.size(), f->plot);
+        const bool words = !f->probe.empty() || !f->compare.empty() ||
+                           (kind && (*kind == ddpm::ExportKind::Filmstrip || *kind == ddpm::ExportKind::Plot ||
+                                     *kind == ddpm::ExportKind::Gif || *kind == ddpm::ExportKind::Mp4 ||
+                                     (*kind == ddpm::ExportKind::Frame && f->view != "xt")));
+        if (words || !f->lang.empty())
+            if (auto st = use_language_for_exports(f->lang); !st) return usage(st.error);
         if (!f->probe.empty()) return void(exit_code = run_probe(*f, *schedule, ts));
         if (!f->compare.empty()) return void(exit_code = run_compare(*f, ts, usage));
-        auto kind = kind_for_out(f->out, ts.size(), f->plot);
         if (!kind) return usage(kind.error());
 
         ddpm::ExportRequest r;
@@ -390,8 +402,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
                     item.clear();
                 }
             }
-            const double fps = r.kind == ddpm::ExportKind::Gif ? 100.0 / r.gif.delay_cs : double(r.video.fps);
-            r.ts = ddpm::hold_ends(r.ts, f->hold_first, f->hold_last, fps);
+            r.hold_first = f->hold_first, r.hold_last = f->hold_last;
         } else if (f->labels != "none" && f->labels != "t" && f->labels != "alpha_bar" && f->labels != "snr") {
             return usage("--labels " + f->labels + " is not one of none, t, alpha_bar, snr");
         } else if (f->hold_first > 0 || f->hold_last > 0) {

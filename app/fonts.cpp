@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ddpm/text.h"
 #include "i18n.h"
 
 namespace {
@@ -92,4 +93,26 @@ std::string build_font_atlas(const SystemFonts& fonts, float size_px, const std:
     }
     io.Fonts->Build();
     return note;
+}
+
+void use_fonts_for_exports(const SystemFonts& fonts) {
+    ddpm::ExportText text;
+    for (const FontFile* f : {&fonts.ui, &fonts.cjk})
+        if (!f->path.empty())
+            if (auto face = ddpm::load_text_face(f->path, f->index)) text.faces.push_back(*face);
+    text.translate = tr;
+    ddpm::set_export_text(std::move(text));
+}
+
+ddpm::Status use_language_for_exports(const std::string& lang) {
+    const std::string code = lang.empty() ? i18n::language_from_environment() : i18n::normalize(lang);
+    if (code.empty()) {
+        std::string known;
+        for (const auto& l : i18n::languages()) known += (known.empty() ? "" : ", ") + std::string(l.code);
+        return ddpm::Error{"--lang " + lang + " is not a language of ddpm-viz; use one of " + known};
+    }
+    std::string why;
+    if (!i18n::set_language(code, &why)) return ddpm::Error{why};
+    use_fonts_for_exports(find_system_fonts());
+    return {};
 }

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "ddpm/result.h"
+
 struct FontFile {
     std::string path;   // "" when none was found
     int index = 0;      // the face inside a .ttc collection
@@ -23,3 +25,10 @@ SystemFonts find_system_fonts();
 // `extra_codepoints`. Call between frames, then recreate the renderer's font texture. Returns a
 // note for the status line ("" when all is well), e.g. that no CJK font is installed.
 std::string build_font_atlas(const SystemFonts& fonts, float size_px, const std::vector<uint32_t>& extra_codepoints);
+
+// Exported figures' text (core's ExportText): these fonts' faces, UI font first, and tr() for the
+// labels' words. Faces that cannot be read are skipped (the bitmap font is the last fallback).
+void use_fonts_for_exports(const SystemFonts& fonts);
+// The command line's exports: tr() in `lang` ("" : LANGUAGE/LC_ALL/LC_MESSAGES/LANG) and the
+// system's fonts. An unknown language is an error that lists ours.
+ddpm::Status use_language_for_exports(const std::string& lang);

@@ -25,6 +25,7 @@
 #include "i18n.h"
 #include "icon.h"
 #include "session.h"
+#include "ui_check.h"
 
 namespace {
 
@@ -219,6 +220,7 @@ int run_gui(const GuiOptions& options) {
     if (!i18n::set_language(language, &why)) std::fprintf(stderr, "ddpm-viz: %s\n", why.c_str());
     app.presentation = options.presentation;
     app.fonts = find_system_fonts();
+    use_fonts_for_exports(app.fonts);   // exported labels: the same faces, in the window's language
     rebuild_fonts(app, base_style, false);
     set_window_icon(window);
     int saved_window[4] = {0, 0, 1280, 800};
@@ -306,6 +308,12 @@ int run_gui(const GuiOptions& options) {
             std::printf("startup to first frame: %.1f ms\n",
                         std::chrono::duration<double, std::milli>(Clock::now() - start).count());
         }
+        if (!options.screenshot.empty() && frame == kScreenshotFrame)
+            if (const char* report = std::getenv("DDPM_VIZ_CLIP_REPORT"); report && *report)
+                if (FILE* f = std::fopen(report, "w")) {
+                    for (const auto& line : clipped_text_report(*ImGui::GetDrawData())) std::fprintf(f, "%s\n", line.c_str());
+                    std::fclose(f);
+                }
         if (!options.screenshot.empty() && frame == kScreenshotFrame) {
             const ddpm::Status s = ddpm::write_png(options.screenshot, capture_window(width, height), true);
             exit_code = s ? 0 : fail(kExitFailure, s.error);

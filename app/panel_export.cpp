@@ -6,7 +6,9 @@
 #include <imgui_stdlib.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "app.h"
 #include "i18n.h"
@@ -84,6 +86,52 @@ std::string default_export_out(const App& app, const ExportSettings& s) {
     return "export";
 }
 
+std::string export_out_path(const App& app, const ExportSettings& s) {
+    const std::string out = s.out.empty() ? default_export_out(app, s) : s.out;
+    if (s.folder.empty() || fs::path(out).is_absolute()) return out;
+    return (fs::path(s.folder) / out).string();   // "a/" / "frames/" keeps the slash a sequence needs
+}
+
+namespace {
+// The panel, created with the remembered folder on first use.
+ExportPanel& panel_of(App& app) {
+    if (!app.export_panel) {
+        app.export_panel = std::make_unique<ExportPanel>();
+        app.export_panel->settings.folder = app.settings.export_folder;
+    }
+    return *app.export_panel;
+}
+
+std::string expand_home(const std::string& path) {
+    const char* home = std::getenv("HOME");
+    if (home && (path == "~" || path.rfind("~/", 0) == 0)) return home + path.substr(1);
+    return path;
+}
+}  // namespace
+
+bool set_export_folder(App& app, const std::string& path) {
+    std::error_code ec;
+    const fs::path folder = fs::absolute(expand_home(path), ec).lexically_normal();
+    char text[1200];
+    if (path.empty() || ec || !fs::is_directory(folder, ec)) {
+        std::snprintf(text, sizeof text, fs::exists(folder, ec) ? tr("%s is not a folder; choose a folder for the exports")
+                                                               : tr("%s does not exist; choose an existing folder for the exports"),
+                      path.c_str());
+        app.status = text;
+        app.status_is_error = true;
+        return false;
+    }
+    std::string name = folder.string();
+    if (name.size() > 1 && name.back() == '/') name.pop_back();   // "/tmp/x/." normalises to "/tmp/x/"
+    panel_of(app).settings.folder = name;
+    app.settings.export_folder = name;
+    save_app_settings(app);
+    std::snprintf(text, sizeof text, tr("Exports go to %s"), name.c_str());
+    app.status = text;
+    app.status_is_error = false;
+    return true;
+}
+
 ddpm::Result<ddpm::ExportRequest> make_export_request(const App& app, const ExportSettings& s) {
     const ExportChoice& c = choice_of(s);
     ddpm::ExportRequest r;
@@ -91,7 +139,7 @@ ddpm::Result<ddpm::ExportRequest> make_export_request(const App& app, const Expo
     r.params = app.params;
     r.seed = app.seed;
     r.view = app.view;
-    r.out = s.out.empty() ? default_export_out(app, s) : s.out;
+    r.out = export_out_path(app, s);
     r.max_side = std::max(0, s.max_side);
     if (ddpm::export_needs_image(r.kind)) {
         if (app.x0.empty()) return ddpm::Error{tr("open an image first")};
@@ -120,8 +168,7 @@ ddpm::Result<ddpm::ExportRequest> make_export_request(const App& app, const Expo
     r.video.fps = std::clamp(s.fps, 1, 240);
     if (r.kind == ExportKind::Gif || r.kind == ExportKind::Mp4) {
         r.animation_labels = {s.label_t, s.label_alpha_bar, s.label_snr, s.label_schedule};
-        const double fps = r.kind == ExportKind::Gif ? 100.0 / r.gif.delay_cs : double(r.video.fps);
-        r.ts = ddpm::hold_ends(r.ts, s.hold_first, s.hold_last, fps);
+        r.hold_first = s.hold_first, r.hold_last = s.hold_last;
     }
     // What the window's plots show: beta and the alpha_bar family on the left, log SNR on the right.
     if (c.log_snr_plot) r.plot.curves = {"log_snr"};
@@ -230,6 +277,89 @@ void draw_replace_popup(App& app, ExportPanel& p) {
     ImGui::EndPopup();
 }
 
+// The folder's start: the chosen one, else the current folder.
+std::string chooser_start(const ExportPanel& p) {
+    if (!p.settings.folder.empty()) return p.settings.folder + "/";
+    std::error_code ec;
+    return fs::current_path(ec).string() + "/";
+}
+
+void start_choose_folder(ExportPanel& p) {
+    if (p.folder_dialog) return;
+    if (!has_zenity()) {
+        p.show_folder_popup = true;
+        p.folder_field = chooser_start(p);
+        p.folder_error.clear();
+        return;
+    }
+    p.folder_dialog = std::make_shared<FileDialog>();
+    std::thread([dialog = p.folder_dialog, start = chooser_start(p)] {
+        dialog->path = run_zenity(true, tr("Export to which folder?"), start);
+        dialog->done = true;
+        glfwPostEmptyEvent();
+    }).detach();
+}
+
+void start_export(App& app, ExportPanel& p);
+
+// zenity's answer, or the popup's: the folder, then the export that was waiting for it.
+void folder_chosen(App& app, ExportPanel& p, const std::string& path) {
+    const bool go = p.export_after_folder;
+    p.export_after_folder = false;
+    if (!path.empty() && set_export_folder(app, path) && go) start_export(app, p);
+}
+
+// The built-in chooser (no zenity): a path field, Enter submits, the popup stays until it is a folder.
+void draw_folder_popup(App& app, ExportPanel& p) {
+    const std::string title = std::string(tr("Export folder")) + "###export-folder";
+    if (p.show_folder_popup) {
+        ImGui::OpenPopup(title.c_str());
+        p.show_folder_popup = false;
+    }
+    if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    ImGui::TextUnformatted(tr("Folder to write the exports into:"));
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
+    const bool enter = ImGui::InputText("##folder", &p.folder_field, ImGuiInputTextFlags_EnterReturnsTrue);
+    if (!p.folder_error.empty()) {
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+        ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", p.folder_error.c_str());
+        ImGui::PopTextWrapPos();
+    }
+    if (ImGui::Button(tr("Choose")) || enter) {
+        if (set_export_folder(app, p.folder_field)) {
+            p.folder_error.clear();
+            ImGui::CloseCurrentPopup();
+            const bool go = p.export_after_folder;
+            p.export_after_folder = false;
+            if (go) start_export(app, p);
+        } else {
+            p.folder_error = app.status;
+        }
+    }
+    ImGui::SameLine();
+    if (ImGui::Button(tr("Cancel")) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+        p.export_after_folder = false;
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+}
+
+void start_export(App& app, ExportPanel& p) {
+    auto request = make_export_request(app, p.settings);
+    if (!request) {
+        app.status = std::string(tr("Export: ")) + request.error();
+        app.status_is_error = true;
+        return;
+    }
+    std::error_code ec;
+    p.clashes.clear();
+    for (const auto& f : ddpm::export_targets(*request))
+        if (fs::exists(f, ec)) p.clashes.push_back(f);
+    if (p.clashes.empty()) start_job(app, p, std::move(*request));
+    else p.pending = std::move(*request);
+}
+
 }  // namespace
 
 void poll_export(App& app) {
@@ -238,8 +368,13 @@ void poll_export(App& app) {
 }
 
 void draw_export_panel(App& app) {
-    if (!app.export_panel) app.export_panel = std::make_unique<ExportPanel>();
-    ExportPanel& p = *app.export_panel;
+    ExportPanel& p = panel_of(app);
+    if (p.folder_dialog && p.folder_dialog->done) {
+        const std::string path = p.folder_dialog->path;
+        p.folder_dialog.reset();
+        if (path.empty()) p.export_after_folder = false;   // cancelled
+        folder_chosen(app, p, path);
+    }
     if (!ImGui::CollapsingHeader((std::string(tr("Export")) + "###export-section").c_str(), ImGuiTreeNodeFlags_DefaultOpen)) return;
 
     ExportSettings& s = p.settings;
@@ -258,6 +393,12 @@ void draw_export_panel(App& app) {
         ImGui::EndCombo();
     }
     const ExportKind kind = choice_of(s).kind;
+    // The folder: where relative names go, asked for on the first export.
+    if (ImGui::Button(p.folder_dialog ? tr("Choosing...") : tr("Folder..."))) start_choose_folder(p);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Choose the folder the exports are written into"));
+    ImGui::SameLine();
+    if (s.folder.empty()) ImGui::TextDisabled("%s", tr("not chosen yet: Export asks"));
+    else text_ellipsized(s.folder);
     ImGui::InputTextWithHint(tr("file"), default_export_out(app, s).c_str(), &s.out);
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("%s", kind == ExportKind::Sequence ? tr("A folder: one PNG per t, NAME_t0000.png") : tr("The output file; empty: the grey name"));
@@ -318,20 +459,17 @@ void draw_export_panel(App& app) {
         }
     }
     if (ImGui::Button((std::string(tr("Export")) + "###go").c_str(), ImVec2(-1, 0))) {   // ###go: the header above is "Export" too
-        auto request = make_export_request(app, s);
-        if (!request) {
-            app.status = std::string(tr("Export: ")) + request.error();
-            app.status_is_error = true;
+        // Nothing is written into the current folder unasked: a relative name waits for a folder.
+        const std::string out = s.out.empty() ? default_export_out(app, s) : s.out;
+        if (s.folder.empty() && fs::path(out).is_relative()) {
+            p.export_after_folder = true;
+            start_choose_folder(p);
         } else {
-            std::error_code ec;
-            p.clashes.clear();
-            for (const auto& f : ddpm::export_targets(*request))
-                if (fs::exists(f, ec)) p.clashes.push_back(f);
-            if (p.clashes.empty()) start_job(app, p, std::move(*request));
-            else p.pending = std::move(*request);
+            start_export(app, p);
         }
     }
     ImGui::EndDisabled();
     draw_replace_popup(app, p);
+    draw_folder_popup(app, p);
     if (p.job.valid()) draw_progress(p);
 }

@@ -60,8 +60,6 @@ void draw_view(App& app, const ddpm::gpu::XtUniforms& u, ImVec2 origin, float zo
     draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
 }
 
-namespace {
-
 bool has_zenity() {
     const char* path = std::getenv("PATH");
     std::string dirs = path ? path : "/usr/bin";
@@ -76,10 +74,10 @@ bool has_zenity() {
 
 // zenity's chooser; "" when cancelled. Its own thread waits for it, and zenity gets SIGTERM when
 // that thread ends (PR_SET_PDEATHSIG), so quitting the window also closes the chooser.
-std::string run_zenity() {
+std::string run_zenity(bool folder, const std::string& title_text, const std::string& start) {
     int out[2];
     if (pipe(out) != 0) return {};
-    const std::string title = std::string("--title=") + tr("Open an image");
+    const std::string title = "--title=" + title_text, filename = "--filename=" + start;
     const pid_t parent = getpid();
     const pid_t pid = fork();
     if (pid == 0) {
@@ -89,7 +87,8 @@ std::string run_zenity() {
         close(out[0]);
         close(out[1]);
         if (const int null = open("/dev/null", O_WRONLY); null >= 0) dup2(null, STDERR_FILENO);
-        execlp("zenity", "zenity", "--file-selection", title.c_str(),
+        if (folder) execlp("zenity", "zenity", "--file-selection", "--directory", title.c_str(), filename.c_str(), nullptr);
+        else execlp("zenity", "zenity", "--file-selection", title.c_str(),
                "--file-filter=Images and sessions | *.png *.jpg *.jpeg *.bmp *.tga *.gif *.ddpmviz *.manifest.json", "--file-filter=All files | *", nullptr);
         _exit(127);
     }
@@ -103,6 +102,8 @@ std::string run_zenity() {
     return path;
 }
 
+namespace {
+
 void start_open(App& app) {
     if (app.file_dialog) return;
     if (!has_zenity()) {
@@ -111,7 +112,7 @@ void start_open(App& app) {
     }
     app.file_dialog = std::make_shared<FileDialog>();
     std::thread([dialog = app.file_dialog] {
-        dialog->path = run_zenity();
+        dialog->path = run_zenity(false, tr("Open an image"));
         dialog->done = true;
         glfwPostEmptyEvent();   // wake the idle window to open it
     }).detach();
@@ -167,6 +168,8 @@ std::string live_equation(const ddpm::gpu::XtUniforms& u) {
     return text;
 }
 
+}  // namespace
+
 // One line of text cut to the space left with "...", the whole of it in a tooltip.
 void text_ellipsized(const std::string& text) {
     const float avail = ImGui::GetContentRegionAvail().x;
@@ -187,6 +190,8 @@ void text_ellipsized(const std::string& text) {
     ImGui::TextUnformatted(shown.c_str());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
 }
+
+namespace {
 
 void draw_image_controls(App& app) {
     text_ellipsized(app.image_source);
@@ -710,7 +715,11 @@ void draw_image_view(App& app) {
         } else if (app.view == "ribbon") {
             draw_ribbon_view(app);
         } else if (app.view == "xt") {
+            // Fit and 1:1 beside the view buttons while they fit there (a large UI scale wraps them).
+            const ImGuiStyle& style = ImGui::GetStyle();
+            const float buttons = ImGui::CalcTextSize(tr("Fit")).x + ImGui::CalcTextSize("1:1").x + 4 * style.FramePadding.x + style.ItemSpacing.x;
             ImGui::SameLine(0, ImGui::GetFontSize() * 2);
+            if (ImGui::GetContentRegionAvail().x < buttons) ImGui::NewLine();
             if (ImGui::Button(tr("Fit"))) app.image_view.fit = true;
             ImGui::SameLine();
             if (ImGui::Button("1:1")) {
@@ -720,9 +729,18 @@ void draw_image_view(App& app) {
                                          std::floor((avail.y - ImGui::GetFrameHeightWithSpacing() - app.renderer.height()) * 0.5f))};
             }
             ImGui::SameLine();
-            ImGui::TextDisabled(tr("%.0f%%  (wheel: zoom, drag: pan)"), app.image_view.zoom * 100);
+            char zoom[160];
+            std::snprintf(zoom, sizeof zoom, tr("%.0f%%  (wheel: zoom, drag: pan)"), app.image_view.zoom * 100);
+            if (ImGui::CalcTextSize(zoom).x > ImGui::GetContentRegionAvail().x) {
+                // No room for the hint: the zoom alone, the hint in its tooltip.
+                std::snprintf(zoom, sizeof zoom, "%.0f%%", app.image_view.zoom * 100);
+                ImGui::TextDisabled("%s", zoom);
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("wheel: zoom, drag: pan"));
+            } else {
+                ImGui::TextDisabled("%s", zoom);
+            }
             const auto u = app_xt_uniforms(app, app.t);
-            ImGui::Text("t = %d:  %s", app.t, live_equation(u).c_str());
+            ImGui::Text(tr("t = %d:  %s"), app.t, live_equation(u).c_str());
             draw_xt_canvas(app);
         } else {
             draw_equation(app);

@@ -6,6 +6,8 @@
 #include <filesystem>
 
 #include "app.h"
+#include "ddpm/toy.h"
+#include "toy2d.h"
 #include "ddpm/png.h"
 #include "i18n.h"
 
@@ -51,6 +53,49 @@ ddpm::Result<ddpm::ScheduleParams> params_from(const json& j, const std::string&
     return p;
 }
 
+// The windows and views of a session (each key optional: older sessions have none of them).
+ddpm::Status parse_views(const json& j, Session& s) {
+    if (j.contains("compare")) {
+        const json& c = j.at("compare");
+        s.compare_open = c.value("open", false);
+        s.compare_sync = c.value("sync", std::string("log_snr"));
+        if (s.compare_sync != "t" && s.compare_sync != "fraction" && s.compare_sync != "log_snr")
+            return ddpm::Error{"\"compare\": \"sync\" must be t, fraction or log_snr, got " + s.compare_sync};
+    }
+    if (j.contains("probe")) {
+        const json& p = j.at("probe");
+        s.probe_open = p.value("open", false);
+        s.probe_x = p.value("x", 0), s.probe_y = p.value("y", 0), s.probe_channel = p.value("channel", 0);
+        if (s.probe_x < 0 || s.probe_y < 0) return ddpm::Error{"\"probe\": the pixel's x and y must not be negative"};
+        if (s.probe_channel < 0 || s.probe_channel > 2) return ddpm::Error{"\"probe\": \"channel\" must be 0 (R), 1 (G) or 2 (B)"};
+    }
+    if (j.contains("sampling")) {
+        const json& p = j.at("sampling");
+        s.sampling.steps = p.value("steps", 0);
+        s.sampling.steps_offset = p.value("steps_offset", 0);
+        const std::string spacing = p.value("spacing", std::string("leading"));
+        auto parsed = ddpm::parse_spacing(spacing);
+        if (!parsed) return ddpm::Error{"\"sampling\": \"spacing\" must be leading, trailing or linspace, got " + spacing};
+        s.sampling.spacing = *parsed;
+        if (s.sampling.steps < 0 || s.sampling.steps_offset < 0)
+            return ddpm::Error{"\"sampling\": \"steps\" and \"steps_offset\" must not be negative"};
+    }
+    if (j.contains("toy")) {
+        const json& p = j.at("toy");
+        s.toy.data = p.value("data", s.toy.data);
+        s.toy.n = p.value("n", s.toy.n);
+        s.toy.chain = p.value("chain", s.toy.chain);
+        s.toy.sampler = p.value("sampler", s.toy.sampler);
+        s.toy.steps = p.value("steps", s.toy.steps);
+        s.toy.samples = p.value("samples", s.toy.samples);
+        const bool known = ddpm::toy::parse_preset(s.toy.data) || s.toy.data == "image" || s.toy.data == "drawn" || s.toy.data == "csv";
+        if (!known) return ddpm::Error{"\"toy\": \"data\" " + s.toy.data + " is not a preset (moons, swissroll, gaussians8, checkerboard, circles), image, drawn or csv"};
+        if (s.toy.sampler != "ddpm" && s.toy.sampler != "ddim") return ddpm::Error{"\"toy\": \"sampler\" must be ddpm or ddim, got " + s.toy.sampler};
+        if (s.toy.n < 1 || s.toy.steps < 1 || s.toy.samples < 1) return ddpm::Error{"\"toy\": n, steps and samples must be at least 1"};
+    }
+    return {};
+}
+
 }  // namespace
 
 bool is_session_path(const std::string& path) {
@@ -73,6 +118,14 @@ std::string session_json(const Session& s) {
     json pins = json::array();
     for (const auto& p : s.pins) pins.push_back(params_json(p));
     j["pins"] = pins;
+    if (!s.export_folder.empty()) j["export_folder"] = s.export_folder;
+    j["compare"] = {{"open", s.compare_open}, {"sync", s.compare_sync}};
+    j["probe"] = {{"open", s.probe_open}, {"x", s.probe_x}, {"y", s.probe_y}, {"channel", s.probe_channel}};
+    j["sampling"] = {{"steps", s.sampling.steps},
+                     {"spacing", ddpm::spacing_name(s.sampling.spacing)},
+                     {"steps_offset", s.sampling.steps_offset}};
+    j["toy"] = {{"data", s.toy.data},       {"n", s.toy.n},         {"chain", s.toy.chain},
+                {"sampler", s.toy.sampler}, {"steps", s.toy.steps}, {"samples", s.toy.samples}};
     return j.dump(2) + "\n";
 }
 
@@ -91,6 +144,8 @@ ddpm::Result<Session> parse_session(const std::string& text, const std::string& 
         } else {
             s.image = j.value("image", std::string());
             s.t = j.value("t", -1);
+            s.export_folder = j.value("export_folder", std::string());
+            if (auto st = parse_views(j, s); !st) return ddpm::Error{st.error};
             if (j.contains("pins")) {
                 if (!j.at("pins").is_array()) return ddpm::Error{"\"pins\" is not a list"};
                 for (const auto& pin : j.at("pins")) {
@@ -142,6 +197,21 @@ Session capture_session(const App& app) {
     s.view = app.view;
     s.process = app.process;
     for (const auto& p : app.pinned) s.pins.push_back(p.params);
+    s.export_folder = app.export_panel ? app.export_panel->settings.folder : app.settings.export_folder;
+    s.compare_open = app.compare.open;
+    s.compare_sync = app.compare.sync == CompareSync::T ? "t" : app.compare.sync == CompareSync::Fraction ? "fraction" : "log_snr";
+    s.probe_open = app.probe_open;
+    s.probe_x = app.probe_x, s.probe_y = app.probe_y, s.probe_channel = app.probe_channel;
+    s.sampling = app.sampling;
+    s.toy.n = app.toy_points;
+    if (const Toy2dState* toy = app.toy2d.get()) {
+        s.toy.data = toy->source < kSourceImage ? ddpm::toy::kPresets[std::size_t(toy->source)].name
+                     : toy->source == kSourceImage ? "image"
+                     : toy->source == kSourceDrawn ? "drawn"
+                                                   : "csv";
+        s.toy.n = toy->n, s.toy.chain = toy->chain, s.toy.sampler = toy->sampler == 1 ? "ddim" : "ddpm";
+        s.toy.steps = toy->steps, s.toy.samples = toy->samples;
+    }
     return s;
 }
 
@@ -172,6 +242,32 @@ bool apply_session(App& app, const Session& s) {
     app.process = s.process;
     app.pinned = std::move(pins);
     if (int(app.pinned.size()) > kMaxPinned) app.pinned.erase(app.pinned.begin(), app.pinned.end() - kMaxPinned);
+    app.compare.open = s.compare_open;
+    app.compare.sync = s.compare_sync == "t" ? CompareSync::T : s.compare_sync == "fraction" ? CompareSync::Fraction : CompareSync::LogSnr;
+    // The probe's pixel inside the image (a session may come with a smaller image than it was saved with).
+    app.probe_open = s.probe_open;
+    app.probe_x = std::clamp(s.probe_x, 0, std::max(0, app.x0.width - 1));
+    app.probe_y = std::clamp(s.probe_y, 0, std::max(0, app.x0.height - 1));
+    app.probe_channel = s.probe_channel;
+    app.sampling = s.sampling;
+    auto sampling_ts = app.sampling.steps > 0 ? ddpm::sampling_timesteps(app.schedule.T(), app.sampling)
+                                              : ddpm::Result<std::vector<int>>(std::vector<int>{});
+    app.sampling_ts = sampling_ts ? *sampling_ts : std::vector<int>{};
+    app.toy_points = s.toy.n;
+    if (!app.toy2d) app.toy2d = std::make_shared<Toy2dState>();
+    Toy2dState& toy = *app.toy2d;
+    int source = s.toy.data == "image" ? kSourceImage : s.toy.data == "drawn" ? kSourceDrawn : s.toy.data == "csv" ? kSourceCsv : 0;
+    for (std::size_t i = 0; i < ddpm::toy::kPresets.size(); ++i)
+        if (s.toy.data == ddpm::toy::kPresets[i].name) source = int(i);
+    if (toy.source != source || toy.n != s.toy.n) toy.data_stale = true;
+    toy.source = source, toy.n = s.toy.n, toy.chain = s.toy.chain, toy.sampler = s.toy.sampler == "ddim" ? 1 : 0;
+    toy.steps = s.toy.steps, toy.samples = s.toy.samples;
+    // The session's export folder, while it exists (a session opened on another machine keeps ours).
+    std::error_code ec;
+    if (!s.export_folder.empty() && fs::is_directory(s.export_folder, ec)) {
+        if (!app.export_panel) app.export_panel = std::make_unique<ExportPanel>();
+        app.export_panel->settings.folder = s.export_folder;
+    }
     return true;
 }
 

@@ -9,6 +9,7 @@
 
 #include "ddpm/result.h"
 #include "ddpm/chain.h"
+#include "ddpm/sampling.h"
 #include "ddpm/schedule.h"
 
 struct App;
@@ -21,6 +22,21 @@ struct Session {
     std::string view = "xt";                  // xt, equation, step, compare, toy2d, ribbon
     ddpm::Process process = ddpm::Process::Closed;
     std::vector<ddpm::ScheduleParams> pins;   // pinned comparison schedules, oldest first
+    std::string export_folder;                // the Export panel's folder; "" not chosen
+    // The windows and views around the scene.
+    bool compare_open = false;                // the Compare schedules window (its panes: A and the pins)
+    std::string compare_sync = "log_snr";     // t, fraction or log_snr
+    bool probe_open = false;                  // the pixel probe and its pixel
+    int probe_x = 0, probe_y = 0, probe_channel = 0;
+    ddpm::SamplingParams sampling;            // the sampler's timesteps marked on the plots
+    struct Toy {
+        std::string data = "moons";           // a preset's name, or image, drawn, csv
+        int n = 10000;
+        bool chain = false;
+        std::string sampler = "ddpm";         // the reverse process: ddpm or ddim
+        int steps = 100, samples = 2000;
+        bool operator==(const Toy&) const = default;
+    } toy;
 };
 
 // True for NAME.ddpmviz and NAME.manifest.json: open these as sessions, not as images.

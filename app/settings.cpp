@@ -33,11 +33,13 @@ Settings load_settings(const std::string& path) {
     if (auto it = j.find("recent"); it != j.end() && it->is_array())
         for (const auto& r : *it)
             if (r.is_string() && int(s.recent.size()) < kMaxRecent) s.recent.push_back(r.get<std::string>());
+    if (auto it = j.find("export_folder"); it != j.end() && it->is_string()) s.export_folder = it->get<std::string>();
     return s;
 }
 
 ddpm::Status save_settings(const std::string& path, const Settings& settings) {
-    const nlohmann::json j = {{"ui_scale", settings.ui_scale}, {"language", settings.language}, {"recent", settings.recent}};
+    const nlohmann::json j = {{"ui_scale", settings.ui_scale}, {"language", settings.language}, {"recent", settings.recent},
+                              {"export_folder", settings.export_folder}};
     const std::string text = j.dump(2) + "\n";
     return ddpm::write_file_atomic(path, std::vector<uint8_t>(text.begin(), text.end()), true);
 }

@@ -10,6 +10,7 @@ struct Settings {
     float ui_scale = 1;                 // the user's UI scale on top of the monitor's content scale
     std::string language;               // "en", "zh_CN"; "" follows the environment
     std::vector<std::string> recent;    // recently opened images and sessions, newest first
+    std::string export_folder;          // where the Export panel writes; "" not chosen yet
 };
 constexpr int kMaxRecent = 8;
 constexpr float kMinUiScale = 0.5f, kMaxUiScale = 4.0f;

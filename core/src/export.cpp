@@ -426,8 +426,14 @@ std::string manifest_json(const ExportRequest& r, const std::vector<std::string>
                                           : r.filmstrip.extra == FilmstripLabel::Snr    ? "snr"
                                                                                         : "none"}};
         break;
-    case ExportKind::Gif: m["gif"] = {{"delay_cs", r.gif.delay_cs}, {"loop", r.gif.loop}}; break;
-    case ExportKind::Mp4: m["video"] = {{"fps", r.video.fps}, {"codec", "h264"}}; break;
+    case ExportKind::Gif:
+        m["gif"] = {{"delay_cs", r.gif.delay_cs}, {"loop", r.gif.loop}};
+        m["hold"] = {{"first_s", r.hold_first}, {"last_s", r.hold_last}};   // "t" lists each frame once
+        break;
+    case ExportKind::Mp4:
+        m["video"] = {{"fps", r.video.fps}, {"codec", "h264"}};
+        m["hold"] = {{"first_s", r.hold_first}, {"last_s", r.hold_last}};
+        break;
     case ExportKind::Plot:
         m["plot"] = {{"width", r.plot.width}, {"height", r.plot.height}, {"curves", r.plot.curves}, {"marker_t", r.plot.marker_t}};
         break;
@@ -587,7 +593,10 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
                 return true;
             });
             for (int k = 0; k < count && progress.keep_going(); ++k) {
-                if (auto st = (*gif)->add(batch[k]); !st) progress.fail(st.error);
+                // A hold is a longer delay on the end frame, not more frames.
+                const int i = first + k;
+                const int extra = (i == 0 ? hold_units(r.hold_first, 100) : 0) + (i == n - 1 ? hold_units(r.hold_last, 100) : 0);
+                if (auto st = (*gif)->add(batch[k], extra); !st) progress.fail(st.error);
                 else progress.step();
             }
         }
@@ -622,7 +631,13 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
                 return true;
             });
             for (int k = 0; k < count && progress.keep_going(); ++k) {
-                if (auto st = video->write(batch[k]); !st) progress.fail(st.error);
+                // A video has one rate: a hold is the end frame piped again.
+                const int i = first + k;
+                const int copies = 1 + (i == 0 ? hold_units(r.hold_first, r.video.fps) : 0) +
+                                   (i == n - 1 ? hold_units(r.hold_last, r.video.fps) : 0);
+                Status st;
+                for (int c = 0; c < copies && st; ++c) st = video->write(batch[k]);
+                if (!st) progress.fail(st.error);
                 else progress.step();
             }
         }

@@ -1,4 +1,5 @@
-// CPU drawing for exports: text from stb_easy_font's glyph rectangles, filmstrips and schedule plots.
+// CPU drawing for exports: text (TrueType faces from text.h, else stb_easy_font's glyph rectangles),
+// filmstrips and schedule plots.
 // No display or GPU: exports run headless.
 #include <algorithm>
 #include <cassert>
@@ -7,6 +8,8 @@
 #include <cstring>
 
 #include "ddpm/export.h"
+#include "ddpm/text.h"
+#include "export_internal.h"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -38,6 +41,16 @@ void blit(Rgb8& dst, const Rgb8& src, int x, int y) {
     }
 }
 
+// The legend's words for a schedule column: the name, glossed in the program's language.
+std::string legend_name(const std::string& column) {
+    static constexpr const char* kGlossed[] = {label_tr_noop("beta"), label_tr_noop("alpha_bar"), label_tr_noop("sqrt_alpha_bar"),
+                                               label_tr_noop("sqrt_one_minus_alpha_bar"), label_tr_noop("log_snr"),
+                                               label_tr_noop("snr")};
+    for (const char* g : kGlossed)
+        if (column == g) return label_tr(g);
+    return column;
+}
+
 std::string format_number(double v) {
     if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
     char buf[32];
@@ -48,13 +61,18 @@ std::string format_number(double v) {
 }  // namespace
 
 int text_width(const std::string& text, int scale) {
+    if (const int w = detail::face_text_width(text, scale); w >= 0) return w;
     std::string t = text;
     return stb_easy_font_width(t.data()) * scale;
 }
 
-int text_height(int scale) { return 10 * scale; }   // cap height 7 plus descenders
+int text_height(int scale) {
+    if (const int h = detail::face_text_height(scale); h >= 0) return h;
+    return 10 * scale;   // cap height 7 plus descenders
+}
 
 void draw_text(Rgb8& image, int x, int y, const std::string& text, int scale, const uint8_t rgb[3]) {
+    if (detail::draw_face_text(image, x, y, text, scale, rgb)) return;
     std::string t;
     for (char c : text) t += (c >= 32 && c < 127) ? c : '?';
     // stb_easy_font truncates silently: room for 32 quads of 64 bytes per character, twice its average.
@@ -114,9 +132,11 @@ Rgb8 render_filmstrip(const std::vector<Rgb8>& tiles, const std::vector<int>& ts
     std::vector<std::vector<std::string>> labels;
     if (o.labels)
         for (int t : ts) {
-            labels.push_back({"t = " + std::to_string(t)});
-            if (o.extra == FilmstripLabel::AlphaBar) labels.back().push_back("alpha_bar = " + format_number(s.alpha_bar[t]));
-            else if (o.extra == FilmstripLabel::Snr) labels.back().push_back("SNR = " + format_number(s.snr[t]));
+            labels.push_back({fill_label(label_tr("t = %s"), std::to_string(t))});
+            if (o.extra == FilmstripLabel::AlphaBar)
+                labels.back().push_back(fill_label(label_tr("alpha_bar = %s"), format_number(s.alpha_bar[t])));
+            else if (o.extra == FilmstripLabel::Snr)
+                labels.back().push_back(fill_label(label_tr("SNR = %s"), format_number(s.snr[t])));
         }
     return render_sheet(tiles, labels, o.columns > 0 ? std::min(o.columns, n) : n, std::max(0, o.gap),
                         label_scale(tiles[0].width, labels));
@@ -260,7 +280,7 @@ Rgb8 render_plot(const Schedule& main_schedule, const PlotOptions& o) {
     }
     fill_rect(img, left, top, left + 1, top + ph + 1, kAxis);
     fill_rect(img, left, top + ph, left + pw + 1, top + ph + 1, kAxis);
-    const char* x_name = same_T ? "t" : "t/T";
+    const char* x_name = same_T ? label_tr("t") : label_tr("t/T");
     draw_text(img, left + pw - text_width(x_name, scale), top + ph + 18 * scale, x_name, scale, kAxis);
     if (o.marker_t >= 1 && o.marker_t <= main_schedule.T()) {
         const int x = int(std::lround(xpos(main_schedule, o.marker_t)));
@@ -272,8 +292,6 @@ Rgb8 render_plot(const Schedule& main_schedule, const PlotOptions& o) {
     int legend_y = top + 6 * scale;
     const auto legend = [&](const std::string& text, const uint8_t* color, int dash) {
         const int lx = left + pw - text_width(text, scale) - 40 * scale;
-        static constexpr uint8_t kWhite[3] = {255, 255, 255};   // the legend stays readable over the curves
-        fill_rect(img, lx - 3 * scale, legend_y - 2 * scale, left + pw - 2 * scale, legend_y + kGlyphLine * scale - 1 * scale, kWhite);
         const int on = kDash[dash % 5][0] * scale, off = kDash[dash % 5][1] * scale;
         for (int x = 0; x < 30 * scale; ++x)
             if (off == 0 || x % (on + off) < on) fill_rect(img, lx + x, legend_y + 3 * scale, lx + x + 1, legend_y + 5 * scale, color);
@@ -309,13 +327,19 @@ Rgb8 render_plot(const Schedule& main_schedule, const PlotOptions& o) {
                 }
                 prev_x = x, prev_y = y, have_prev = true;
             }
-            std::string name = kScheduleColumns[std::size_t(c)];
-            // The SNR's unit said in words, as in the window: a plain ratio or its natural log.
-            if (name == "log_snr") name = "ln SNR (log_snr)";
-            else if (name == "snr") name = "SNR (snr)";
+            // The gloss only where it fits: beside a schedule's label the name alone.
+            std::string name = all.size() > 1 ? kScheduleColumns[std::size_t(c)] : legend_name(kScheduleColumns[std::size_t(c)]);
             if (all.size() > 1) name = colour_per_schedule ? schedule_label(sc.params) : name + " (" + schedule_label(sc.params) + ")";
             legends.push_back({name, color, dash});
         }
+    }
+    // The legend stays readable over the curves: white under every row first, then the rows (a
+    // row's white would cut the one above's descenders).
+    static constexpr uint8_t kWhite[3] = {255, 255, 255};
+    for (std::size_t k = 0; k < legends.size(); ++k) {
+        const int y = legend_y + int(k) * kGlyphLine * scale;
+        fill_rect(img, left + pw - text_width(legends[k].text, scale) - 43 * scale, y - 2 * scale, left + pw - 2 * scale,
+                  y + kGlyphLine * scale - 1 * scale, kWhite);
     }
     for (const auto& l : legends) legend(l.text, l.color, l.dash);
     return img;

@@ -194,11 +194,11 @@ GifWriter::~GifWriter() {
     if (gif_) EGifCloseFile(static_cast<GifFileType*>(gif_), &err);
 }
 
-Status GifWriter::add(GifFrame& frame) {
+Status GifWriter::add(GifFrame& frame, int extra_cs) {
     auto* gif = static_cast<GifFileType*>(gif_);
     GraphicsControlBlock gcb{};
     gcb.DisposalMode = DISPOSE_DO_NOT;
-    gcb.DelayTime = delay_cs_;
+    gcb.DelayTime = std::clamp(delay_cs_ + extra_cs, 0, 65535);
     gcb.TransparentColor = NO_TRANSPARENT_COLOR;
     GifByteType ext[4];
     EGifGCBToExtension(&gcb, ext);

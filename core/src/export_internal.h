@@ -13,6 +13,12 @@
 
 namespace ddpm::detail {
 
+// Exported text in the ExportText's TrueType faces (text.cpp), one line 12 * scale pixels high;
+// -1 / false while none is set, and the bitmap font draws it.
+int face_text_width(const std::string& text, int scale);
+int face_text_height(int scale);
+bool draw_face_text(Rgb8& image, int x, int y, const std::string& text, int scale, const uint8_t rgb[3]);
+
 // One GIF frame reduced to at most 256 colours, ready for LZW.
 struct GifFrame {
     std::vector<std::array<uint8_t, 3>> palette;
@@ -28,8 +34,8 @@ public:
     using Sink = std::function<Status(const uint8_t*, std::size_t)>;
     static Result<std::unique_ptr<GifWriter>> open(int width, int height, const GifOptions& options, Sink sink);
     ~GifWriter();
-    // Writes the frame and frees its indices.
-    Status add(GifFrame& frame);
+    // Writes the frame, shown extra_cs centiseconds longer than the others, and frees its indices.
+    Status add(GifFrame& frame, int extra_cs = 0);
     Status finish();
 
 private:

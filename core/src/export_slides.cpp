@@ -1,4 +1,4 @@
-// Slide helpers for animations: labels stamped into GIF/MP4 frames, held first and last frames,
+// Slide helpers for animations: labels stamped into GIF/MP4 frames, the length of held first and last frames,
 // and the size estimate behind the "this will be large" warning.
 #include <algorithm>
 #include <cmath>
@@ -7,6 +7,7 @@
 
 #include "ddpm/export.h"
 #include "ddpm/format.h"
+#include "ddpm/text.h"
 
 namespace ddpm {
 namespace {
@@ -22,9 +23,9 @@ std::string four_digits(double v) {
 std::vector<std::string> animation_label_lines(const AnimationLabels& labels, const Schedule& s, const ScheduleParams& p, int t) {
     std::vector<std::string> lines;
     const std::size_t i = std::size_t(t);
-    if (labels.t) lines.push_back("t = " + std::to_string(t));
-    if (labels.alpha_bar) lines.push_back("alpha_bar = " + four_digits(s.alpha_bar[i]));
-    if (labels.snr) lines.push_back("SNR = " + four_digits(s.snr[i]));
+    if (labels.t) lines.push_back(fill_label(label_tr("t = %s"), std::to_string(t)));
+    if (labels.alpha_bar) lines.push_back(fill_label(label_tr("alpha_bar = %s"), four_digits(s.alpha_bar[i])));
+    if (labels.snr) lines.push_back(fill_label(label_tr("SNR = %s"), four_digits(s.snr[i])));
     if (labels.schedule) {
         std::string name = schedule_name(p.kind);
         name += p.kind == ScheduleKind::Cosine ? " s=" + shortest(p.cosine_s) : " " + shortest(p.beta_start) + ".." + shortest(p.beta_end);
@@ -52,14 +53,9 @@ void stamp_animation_labels(Rgb8& frame, const std::vector<std::string>& lines) 
     for (std::size_t k = 0; k < lines.size(); ++k) draw_text(frame, pad, pad + int(k) * line, lines[k], scale, white);
 }
 
-std::vector<int> hold_ends(const std::vector<int>& ts, double hold_first_s, double hold_last_s, double fps) {
-    if (ts.empty()) return ts;
-    const int first = int(std::lround(std::max(0.0, hold_first_s) * fps));
-    const int last = int(std::lround(std::max(0.0, hold_last_s) * fps));
-    std::vector<int> out(std::size_t(first), ts.front());
-    out.insert(out.end(), ts.begin(), ts.end());
-    out.insert(out.end(), std::size_t(last), ts.back());
-    return out;
+int hold_units(double seconds, double rate) {
+    // A GIF delay is 16 bits of centiseconds; nothing shows a slide for longer than ten minutes.
+    return int(std::lround(std::clamp(seconds, 0.0, 600.0) * rate));
 }
 
 double estimated_animation_bytes(ExportKind kind, int64_t n, int width, int height) {

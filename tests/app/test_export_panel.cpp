@@ -3,11 +3,16 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 
 #include "app.h"
 #include "ddpm/export.h"
+#include "ddpm/text.h"
+#include "fonts.h"
 #include "panel_export.h"
 #include "run.h"
+#include "session.h"
+#include "settings.h"
 
 namespace fs = std::filesystem;
 
@@ -41,6 +46,11 @@ void open_cat(App& app) {
 
 TEST_CASE("the Export panel writes the same bytes as `ddpm-viz export` with the same settings", "[export]") {
     test::TempDir dir;
+    // The window's labels in the system's fonts, as the command line draws them (English in both).
+    use_fonts_for_exports(find_system_fonts());
+    struct Reset {
+        ~Reset() { ddpm::set_export_text({}); }
+    } reset;
     App app;
     open_cat(app);
     struct Case {
@@ -138,4 +148,57 @@ TEST_CASE("a finished export reaches the status line without the panel being dra
     CHECK(app.status == "Export failed: out.gif: No space left on device");
     CHECK(app.status_is_error);
     CHECK_FALSE(app.export_panel->job.valid());
+}
+
+TEST_CASE("exports go into the chosen folder; absolute names stay where they say", "[export]") {
+    test::TempDir dir;
+    App app;
+    open_cat(app);
+    ExportSettings s;
+    s.kind = choice_index(ddpm::ExportKind::Frame);
+    CHECK(make_export_request(app, s)->out == "chelsea_t123.png");   // no folder: as typed
+    s.folder = dir.path.string();
+    CHECK(make_export_request(app, s)->out == dir / "chelsea_t123.png");
+    s.out = "lecture/x.png";
+    CHECK(make_export_request(app, s)->out == dir / "lecture/x.png");
+    s.out = "/elsewhere/x.png";
+    CHECK(make_export_request(app, s)->out == "/elsewhere/x.png");
+    s.out.clear();
+    s.kind = choice_index(ddpm::ExportKind::Sequence);
+    CHECK(make_export_request(app, s)->out == dir / "chelsea_frames/");   // still a folder
+}
+
+TEST_CASE("the export folder must be a folder, and is remembered in the settings", "[export]") {
+    test::TempDir dir;
+    App app;
+    open_cat(app);
+    app.settings_path = dir / "settings.json";
+    fs::create_directories(dir / "out");
+    CHECK(set_export_folder(app, dir / "out/"));
+    REQUIRE(app.export_panel);
+    CHECK(app.export_panel->settings.folder == dir / "out");
+    CHECK(app.status == "Exports go to " + dir / "out");
+    CHECK(load_settings(dir / "settings.json").export_folder == dir / "out");
+    // A file or a missing path: an error, and the folder stays.
+    std::ofstream(dir / "file.txt") << "x";
+    CHECK_FALSE(set_export_folder(app, dir / "file.txt"));
+    CHECK(app.status == dir / "file.txt" + " is not a folder; choose a folder for the exports");
+    CHECK(app.status_is_error);
+    CHECK_FALSE(set_export_folder(app, dir / "missing"));
+    CHECK(app.status == dir / "missing" + " does not exist; choose an existing folder for the exports");
+    CHECK(app.export_panel->settings.folder == dir / "out");
+    // A new window starts in the remembered folder, and a session carries the folder to the next one.
+    App next;
+    open_cat(next);
+    next.settings = load_settings(dir / "settings.json");
+    Session scene = capture_session(next);
+    CHECK(scene.export_folder == dir / "out");
+    scene.image.clear();   // the scene without reopening the image
+    App third;
+    open_cat(third);
+    REQUIRE(apply_session(third, scene));
+    REQUIRE(third.export_panel);
+    ExportSettings s = third.export_panel->settings;
+    s.kind = choice_index(ddpm::ExportKind::Npy);
+    CHECK(make_export_request(third, s)->out == dir / "out/chelsea_xt.npy");
 }

@@ -123,3 +123,52 @@ TEST_CASE("sessions are recognised by name") {
     CHECK_FALSE(is_session_path(".ddpmviz"));
     CHECK_FALSE(is_session_path("schedule.json"));
 }
+
+TEST_CASE("a session keeps the compare panes' sync, the probe, the sampler's steps and the toy view") {
+    Session s;
+    s.pins = {cosine(1000)};   // the compare panes: A and the pins
+    s.compare_open = true;
+    s.compare_sync = "fraction";
+    s.probe_open = true;
+    s.probe_x = 17, s.probe_y = 230, s.probe_channel = 2;
+    s.sampling = {50, ddpm::Spacing::Trailing, 1};
+    s.toy = {"swissroll", 2500, true, "ddim", 40, 700};
+    s.export_folder = "/tmp/lecture";
+    const std::string text = session_json(s);
+    auto back = parse_session(text, "");
+    REQUIRE(back.ok());
+    CHECK(back->compare_open);
+    CHECK(back->compare_sync == "fraction");
+    CHECK(back->probe_open);
+    CHECK(back->probe_x == 17);
+    CHECK(back->probe_y == 230);
+    CHECK(back->probe_channel == 2);
+    CHECK(back->sampling == s.sampling);
+    CHECK(back->toy == s.toy);
+    CHECK(back->export_folder == "/tmp/lecture");
+    CHECK(session_json(*back) == text);
+    // The UI language is not part of a scene.
+    CHECK(text.find("lang") == std::string::npos);
+    // An older session without these keys opens with the defaults.
+    auto old = parse_session(R"({"ddpm_viz_session": 1, "image": "embedded:chelsea.png"})", "");
+    REQUIRE(old.ok());
+    CHECK_FALSE(old->compare_open);
+    CHECK(old->compare_sync == "log_snr");
+    CHECK(old->sampling == ddpm::SamplingParams{});
+    CHECK(old->toy == Session::Toy{});
+}
+
+TEST_CASE("the views' bad values are errors naming the key") {
+    auto error = [](const std::string& extra) {
+        auto s = parse_session(R"({"ddpm_viz_session": 1, )" + extra + "}", "");
+        return s ? std::string("ok") : s.error();
+    };
+    CHECK(error(R"("compare": {"sync": "wobbly"})") == "\"compare\": \"sync\" must be t, fraction or log_snr, got wobbly");
+    CHECK(error(R"("probe": {"channel": 3})") == "\"probe\": \"channel\" must be 0 (R), 1 (G) or 2 (B)");
+    CHECK(error(R"("probe": {"x": -1})") == "\"probe\": the pixel's x and y must not be negative");
+    CHECK(error(R"("sampling": {"spacing": "random"})") == "\"sampling\": \"spacing\" must be leading, trailing or linspace, got random");
+    CHECK(error(R"("toy": {"data": "spiral"})").find("\"toy\": \"data\" spiral is not a preset") == 0);
+    CHECK(error(R"("toy": {"sampler": "euler"})") == "\"toy\": \"sampler\" must be ddpm or ddim, got euler");
+    CHECK(error(R"("toy": {"n": 0})") == "\"toy\": n, steps and samples must be at least 1");
+    CHECK(error(R"("probe": {"x": "left"})") == "a value of the session has the wrong type");
+}

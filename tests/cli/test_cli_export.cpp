@@ -15,6 +15,7 @@
 #include "ddpm/export.h"
 #include "ddpm/image.h"
 #include "ddpm/png.h"
+#include "export_fonts.h"
 #include "run.h"
 
 namespace fs = std::filesystem;
@@ -110,6 +111,7 @@ TEST_CASE("FILE.png is a frame for one t and a filmstrip for several", "[cli][ex
 
 TEST_CASE("CLI and the core API the Export panel calls give byte-identical files", "[cli][export]") {
     test::TempDir dir;
+    const test::SystemExportFonts fonts;   // the labels in the fonts the command line finds
     const std::string seeds = " --seed 42 --schedule cosine --T 500";
     REQUIRE(test::run_viz("export " + kCat + seeds + " --t 123 --out '" + (dir / "cli.png") + "'").code == 0);
     REQUIRE(test::run_viz("export " + kCat + seeds + " --t 0,100,500 --columns 2 --labels snr --out '" + (dir / "cli_strip.png") + "'").code == 0);

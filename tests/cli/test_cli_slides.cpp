@@ -1,10 +1,40 @@
 // Animations for slides: labels stamped in the frames, held ends, and a warning before a huge file.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
 #include "ddpm/image.h"
 #include "run.h"
 
-TEST_CASE("GIF --labels stamps each frame, --hold-first/--hold-last repeat the ends") {
+namespace {
+// Each frame's delay in centiseconds, walking the GIF's blocks (GIF89a: extensions, images, trailer).
+std::vector<int> gif_delays(const std::string& g) {
+    std::vector<int> delays;
+    const auto at = [&](std::size_t i) { return i < g.size() ? static_cast<unsigned char>(g[i]) : 0u; };
+    std::size_t i = 13;
+    if (at(10) & 0x80) i += 3u << ((at(10) & 7) + 1);   // the global colour table
+    const auto skip_blocks = [&] { while (i < g.size() && at(i)) i += at(i) + 1; ++i; };
+    while (i < g.size() && at(i) != 0x3b) {
+        if (at(i) == 0x21) {
+            if (at(i + 1) == 0xf9) delays.push_back(int(at(i + 4) | at(i + 5) << 8));
+            i += 2;
+            skip_blocks();
+        } else if (at(i) == 0x2c) {
+            const unsigned flags = at(i + 9);
+            i += 10;
+            if (flags & 0x80) i += 3u << ((flags & 7) + 1);
+            ++i;   // LZW minimum code size
+            skip_blocks();
+        } else {
+            FAIL("not a GIF block at byte " << i);
+        }
+    }
+    return delays;
+}
+}  // namespace
+
+TEST_CASE("GIF --labels stamps each frame, --hold-first/--hold-last lengthen the ends' delays") {
     test::TempDir dir;
     auto plain = test::run_viz("export chelsea --t 0:1000:250 --max-side 120 --fps 10 --out '" + dir / "plain.gif" + "'");
     REQUIRE(plain.code == 0);
@@ -13,8 +43,13 @@ TEST_CASE("GIF --labels stamps each frame, --hold-first/--hold-last repeat the e
     INFO(labelled.err);
     REQUIRE(labelled.code == 0);
     const std::string manifest = test::slurp(dir / "slides.gif.manifest.json");
-    // 5 frames at 10 frames/s: 5 more of t = 0 first and 10 more of t = 1000 last.
-    CHECK(manifest.find("\"t\": [\n    0,\n    0,\n    0,\n    0,\n    0,\n    0,\n    250") != std::string::npos);
+    // One entry per distinct frame; the holds are durations.
+    const auto m = nlohmann::json::parse(manifest);
+    CHECK(m.at("t") == nlohmann::json({0, 250, 500, 750, 1000}));
+    CHECK(m.at("hold") == nlohmann::json({{"first_s", 0.5}, {"last_s", 1.0}}));
+    // 10 frames/s: 10 cs each, the first 50 cs longer and the last 100 cs longer.
+    CHECK(gif_delays(test::slurp(dir / "slides.gif")) == std::vector<int>{60, 10, 10, 10, 110});
+    CHECK(gif_delays(test::slurp(dir / "plain.gif")) == std::vector<int>{10, 10, 10, 10, 10});
     auto a = ddpm::load_image(dir / "plain.gif"), b = ddpm::load_image(dir / "slides.gif");
     REQUIRE(a.ok());
     REQUIRE(b.ok());
@@ -63,4 +98,25 @@ TEST_CASE("export names the embedded samples, and without IMAGE uses chelsea as 
     r = test::run_viz("export nosuchimage --t 10 --out '" + dir / "n.png" + "'");
     CHECK(r.code == 1);
     CHECK(r.err.find("the embedded samples are chelsea, astronaut and coffee") != std::string::npos);
+}
+
+TEST_CASE("an MP4's holds are the end frames repeated in the video, listed once in the manifest") {
+    if (std::system("command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1") != 0) {
+        WARN("ffmpeg is not installed: MP4 holds were not tested");
+        return;
+    }
+    test::TempDir dir;
+    auto r = test::run_viz("export chelsea --t 0:1000:250 --max-side 64 --fps 10 --hold-first 0.5 --hold-last 1 --out '" +
+                           dir / "h.mp4" + "'");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto m = nlohmann::json::parse(test::slurp(dir / "h.mp4.manifest.json"));
+    CHECK(m.at("t").size() == 5);
+    CHECK(m.at("hold").at("last_s") == 1.0);
+    // ffprobe counts the frames: 5 distinct + 5 held first + 10 held last.
+    const std::string count = dir / "count.txt";
+    const std::string cmd = "ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames "
+                            "-of csv=p=0 '" + dir / "h.mp4" + "' >'" + count + "'";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    CHECK(std::stoi(test::slurp(count)) == 20);
 }

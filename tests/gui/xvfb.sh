@@ -1,6 +1,6 @@
 #!/bin/sh
 # The GUI tests' display: `xvfb.sh start DIR` starts Xvfb on a free display number (written to
-# DIR/display) and returns; `xvfb.sh stop DIR` stops it. Used as a ctest fixture.
+# DIR/display; 1920x1080, the largest screen the usability check uses) and returns; `xvfb.sh stop DIR` stops it. Used as a ctest fixture.
 set -eu
 dir=$2
 mkdir -p "$dir"
@@ -8,7 +8,7 @@ case $1 in
 start)
     rm -f "$dir/display" "$dir/pid"
     # -displayfd: Xvfb picks a free display and writes its number once it accepts connections.
-    Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$dir/display" </dev/null >"$dir/log" 2>&1 &
+    Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp 3>"$dir/display" </dev/null >"$dir/log" 2>&1 &
     echo $! >"$dir/pid"
     for _ in $(seq 100); do
         [ -s "$dir/display" ] && exit 0

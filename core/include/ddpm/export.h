@@ -94,6 +94,7 @@ struct ExportRequest {
     VideoOptions video;
     PlotOptions plot;
     AnimationLabels animation_labels;  // Gif, Mp4
+    double hold_first = 0, hold_last = 0;   // Gif, Mp4: seconds the first and last frames stay longer
     unsigned threads = 0;              // 0: all cores
 };
 
@@ -130,8 +131,9 @@ uint64_t fnv1a64(const uint8_t* data, std::size_t size);
 std::vector<std::string> animation_label_lines(const AnimationLabels& labels, const Schedule& s, const ScheduleParams& p, int t);
 // Draws those lines on a dark box in the frame's top-left corner, sized to the frame.
 void stamp_animation_labels(Rgb8& frame, const std::vector<std::string>& lines);
-// The t list with its first and last entries repeated to hold them for the given seconds at fps.
-std::vector<int> hold_ends(const std::vector<int>& ts, double hold_first_s, double hold_last_s, double fps);
+// A hold of `seconds` in whole units of 1/rate s (GIF: rate 100, centiseconds added to the frame's
+// delay; MP4: rate fps, copies of the frame). The t list keeps one entry per distinct frame.
+int hold_units(double seconds, double rate);
 // The size an animation of n frames of width x height will have, roughly (noise hardly compresses:
 // about one byte per pixel for a GIF); for the warning that suggests --max-side.
 double estimated_animation_bytes(ExportKind kind, int64_t n, int width, int height);
