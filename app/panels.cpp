@@ -699,11 +699,16 @@ void draw_image_view(App& app) {
         ImGui::SameLine();
         if (ImGui::RadioButton(tr("closed | chain"), app.view == "compare")) app.view = "compare";
         ImGui::SameLine();
-        if (ImGui::RadioButton(tr("chain strip"), app.view == "strip")) app.view = "strip";
+        // The row wraps where the window is too narrow for every view (UI scale 2, small windows).
+        const auto fits = [](const char* label) {
+            if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(label).x + ImGui::GetFrameHeight() * 1.5f) ImGui::NewLine();
+            return label;
+        };
+        if (ImGui::RadioButton(fits(tr("chain strip")), app.view == "strip")) app.view = "strip";
         ImGui::SameLine();
-        if (ImGui::RadioButton(tr("2D toy"), app.view == "toy2d")) app.view = "toy2d";
+        if (ImGui::RadioButton(fits(tr("2D toy")), app.view == "toy2d")) app.view = "toy2d";
         ImGui::SameLine();
-        if (ImGui::RadioButton(tr("1D ribbon"), app.view == "ribbon")) app.view = "ribbon";
+        if (ImGui::RadioButton(fits(tr("1D ribbon")), app.view == "ribbon")) app.view = "ribbon";
         if (app.view == "step") {
             draw_step_view(app);
         } else if (app.view == "compare") {
