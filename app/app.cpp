@@ -204,7 +204,10 @@ const ddpm::ChainSchedule& app_chain(App& app) {
 }
 
 ddpm::gpu::XtUniforms app_xt_uniforms(App& app, int t, ddpm::Process process) {
-    if (process == ddpm::Process::Chain) return ddpm::gpu::chain_xt_uniforms(app_chain(app), t, app.seed);
+    if (process == ddpm::Process::Chain) {
+        if (app.renderer.width() == 0) return ddpm::gpu::chain_xt_uniforms(app_chain(app), t, app.seed);
+        return app.chain_nodes.xt_uniforms(app.renderer, app_chain(app), t, app.seed);
+    }
     return ddpm::gpu::xt_uniforms(app.schedule, t, app.seed);
 }
 

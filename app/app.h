@@ -130,6 +130,7 @@ struct App {
     // --- GPU.
     GLFWwindow* window = nullptr;
     ddpm::gpu::Renderer renderer;
+    ddpm::gpu::ChainNodes chain_nodes;    // the chain's kept node images: scrubbing walks only the levels a neighbour lacks
     std::array<ViewDraw, 12> view_draws;   // this frame's images, drawn in ImGui's render pass
     int view_draw_count = 0;
     // When the image has fewer pixels than its part of the screen: x_t at native size, shown as a texture.
@@ -166,6 +167,7 @@ void queue_view(App& app, const ddpm::gpu::XtUniforms& u, ImVec2 origin, float z
 void draw_step_view(App& app);
 void draw_process_compare_view(App& app);   // closed form beside chain (app/views/compare_process.cpp)
 void draw_probe_window(App& app);
+void draw_chain_strip_view(App& app);   // x_0 -> x_1 -> ... with q(x_b | x_a) on the arrows (app/views/strip.cpp)
 // Frees the views' GL textures (before the context goes).
 void release_chain_views(App& app);
 

@@ -45,8 +45,8 @@ static int run(int argc, char** argv) {
     add_max_pixels_option(app, gui.max_pixels);
     app.add_option("--view", gui.view,
                    "xt: the noisy image; equation: x0 | eps | x_t side by side; step: x_{t-1} | sqrt(beta_t) eps_t | x_t "
-                   "of the chain; compare: closed form beside the chain; toy2d: 2D toy data; ribbon: the 1D density ribbon")
-        ->check(CLI::IsMember({"xt", "equation", "step", "compare", "toy2d", "ribbon"}))
+                   "of the chain; compare: closed form beside the chain; strip: the chain strip x_0 -> x_1 -> ... -> x_T; toy2d: 2D toy data; ribbon: the 1D density ribbon")
+        ->check(CLI::IsMember({"xt", "equation", "step", "compare", "strip", "toy2d", "ribbon"}))
         ->capture_default_str()
         ->group("View");
     app.add_option("--ui-scale", gui.ui_scale, "Size of the interface, 0.5 to 4 (default: the remembered scale, else 1; View > UI scale, Ctrl +/-)")

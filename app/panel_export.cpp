@@ -25,7 +25,7 @@ const std::vector<ExportChoice>& export_choices() {
         {ExportKind::Mp4, N_("Video (MP4, needs ffmpeg)")},
         {ExportKind::Npy, N_("x_t as floats (NumPy .npy)")},
         {ExportKind::Plot, N_("Schedule plot (PNG)")},
-        {ExportKind::Plot, N_("log SNR plot (PNG)"), true},
+        {ExportKind::Plot, N_("ln SNR plot (PNG)"), true},
         {ExportKind::ScheduleCsv, N_("Schedule table (CSV)")},
         {ExportKind::ScheduleJson, N_("Schedule table (JSON)")},
     };

@@ -308,6 +308,9 @@ void draw_numbers(App& app) {
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", formula);
     };
     row("beta_t", "%.6g", s.beta[t], tr("beta_t: the variance of step t's fresh noise, from the schedule"));
+    row("alpha_t", "%.6g", s.alpha[t], tr("alpha_t = 1 - beta_t: the variance kept by step t"));
+    row("sqrt(1 - beta_t)", "%.6g", std::sqrt(s.alpha[t]),
+        tr("sqrt(1 - beta_t) = sqrt(alpha_t): the step's mean is sqrt(1 - beta_t) x_{t-1} (not sqrt(1 - beta_t x_{t-1}))"));
     row("alpha_bar_t", "%.6g", s.alpha_bar[t], tr("alpha_bar_t = prod_{s<=t} (1 - beta_s)"));
     row("sqrt_alpha_bar_t", "%.6g", s.sqrt_alpha_bar[t], tr("sqrt(alpha_bar_t): the weight of x0 in x_t"));
     row("sqrt_one_minus_alpha_bar_t", "%.6g", s.sqrt_one_minus_alpha_bar[t],
@@ -318,6 +321,17 @@ void draw_numbers(App& app) {
         tr("sigma = sqrt((1 - alpha_bar_t) / alpha_bar_t): the noise level of x_t / sqrt(alpha_bar_t) = x0 + sigma eps "
            "(variance-exploding form, Karras et al. 2022; the schedule table's `sigma` column). Not Ho et al.'s "
            "sigma_t, the reverse-process standard deviation."));
+    if (t >= 1) {
+        row(tr("posterior coef of x0"), "%.6g", s.posterior_mean_coef_x0[t],
+            tr("sqrt(alpha_bar_{t-1}) beta_t / (1 - alpha_bar_t): the weight of x0 in the mean of q(x_{t-1} | x_t, x0) "
+               "(Ho et al. eq. 7)"));
+        row(tr("posterior coef of x_t"), "%.6g", s.posterior_mean_coef_xt[t],
+            tr("sqrt(alpha_t) (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t): the weight of x_t in that mean"));
+        row(tr("posterior variance (Ho's sigma_t^2)"), "%.6g", s.posterior_variance[t],
+            tr("beta~_t = (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t) beta_t: the variance of q(x_{t-1} | x_t, x0); Ho et al.'s "
+               "reverse-process sigma_t is its square root (or sqrt(beta_t)). At t = 1 it is 0 by this convention: "
+               "x_0 is then x0 itself."));
+    }
     row(tr("KL to N(0, I) at t"), "%.4g", kl[t],
         tr("KL(q(x_t | x0) || N(0, I)) per dimension, in nats, mean over pixels and channels:\n"
            "0.5 (alpha_bar_t x0^2 + (1 - alpha_bar_t) - 1 - ln(1 - alpha_bar_t)); inf at t = 0"));
@@ -617,6 +631,7 @@ void draw_menu_bar(App& app) {
         if (ImGui::MenuItem(tr("Equation: x0 | eps | x_t"), nullptr, app.view == "equation")) app.view = "equation";
         if (ImGui::MenuItem(tr("Step: x_{t-1} | sqrt(beta_t) eps_t | x_t"), nullptr, app.view == "step")) app.view = "step";
         if (ImGui::MenuItem(tr("Compare: closed form | chain"), nullptr, app.view == "compare")) app.view = "compare";
+        if (ImGui::MenuItem(tr("Chain strip: x_0 -> x_1 -> ... -> x_T"), nullptr, app.view == "strip")) app.view = "strip";
         if (ImGui::MenuItem(tr("Pixel probe"), nullptr, app.probe_open)) app.probe_open = !app.probe_open;
         ImGui::Separator();
         ImGui::MenuItem(tr("Distribution of x_t"), nullptr, &app.distribution.open);
@@ -684,13 +699,22 @@ void draw_image_view(App& app) {
         ImGui::SameLine();
         if (ImGui::RadioButton(tr("closed | chain"), app.view == "compare")) app.view = "compare";
         ImGui::SameLine();
-        if (ImGui::RadioButton(tr("2D toy"), app.view == "toy2d")) app.view = "toy2d";
+        // The row wraps where the window is too narrow for every view (UI scale 2, small windows).
+        const auto fits = [](const char* label) {
+            if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(label).x + ImGui::GetFrameHeight() * 1.5f) ImGui::NewLine();
+            return label;
+        };
+        if (ImGui::RadioButton(fits(tr("chain strip")), app.view == "strip")) app.view = "strip";
         ImGui::SameLine();
-        if (ImGui::RadioButton(tr("1D ribbon"), app.view == "ribbon")) app.view = "ribbon";
+        if (ImGui::RadioButton(fits(tr("2D toy")), app.view == "toy2d")) app.view = "toy2d";
+        ImGui::SameLine();
+        if (ImGui::RadioButton(fits(tr("1D ribbon")), app.view == "ribbon")) app.view = "ribbon";
         if (app.view == "step") {
             draw_step_view(app);
         } else if (app.view == "compare") {
             draw_process_compare_view(app);
+        } else if (app.view == "strip") {
+            draw_chain_strip_view(app);
         } else if (app.view == "toy2d") {
             draw_toy2d_view(app);
         } else if (app.view == "ribbon") {
@@ -822,6 +846,7 @@ bool open_path(App& app, const std::string& path) {
 
 void draw_frame(App& app) {
     app.view_draw_count = 0;
+    app.chain_nodes.new_frame();
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     // A minimised window reports 0 x 0: keep the layout for when it comes back.
     if (display.x > 0 && display.y > 0) {

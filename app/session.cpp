@@ -157,8 +157,6 @@ ddpm::Result<Session> parse_session(const std::string& text, const std::string& 
         }
         s.seed = j.value("seed", uint32_t(0));
         s.view = j.value("view", std::string("xt"));
-        // An export's views that are not window views (strip: the chain strip) open as x_t.
-        if (manifest && s.view == "strip") s.view = "xt";
         const std::string process = j.value("process", std::string("closed"));
         auto parsed = ddpm::parse_process(process);
         if (!parsed) return ddpm::Error{"\"process\" must be closed or chain, got " + process};
@@ -167,8 +165,8 @@ ddpm::Result<Session> parse_session(const std::string& text, const std::string& 
         return ddpm::Error{"a value of the session has the wrong type"};
     }
     const bool known_view = s.view == "xt" || s.view == "equation" || s.view == "step" || s.view == "compare" ||
-                            s.view == "toy2d" || s.view == "ribbon";
-    if (!known_view) return ddpm::Error{"\"view\" must be xt, equation, step, compare, toy2d or ribbon, got " + s.view};
+                            s.view == "strip" || s.view == "toy2d" || s.view == "ribbon";
+    if (!known_view) return ddpm::Error{"\"view\" must be xt, equation, step, compare, strip, toy2d or ribbon, got " + s.view};
     auto params = params_from(j.contains("schedule") ? j.at("schedule") : json::object(), "\"schedule\"");
     if (!params) return ddpm::Error{params.error()};
     s.params = *params;

@@ -2,6 +2,8 @@
 // EGL surfaceless context. glFinish makes each iteration include the GPU's work.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
 
 #include "ddpm/chain.h"
@@ -71,9 +73,65 @@ void BM_gpu_copy(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * int64_t(n) * n);
 }
 
-// The chain's x_t while scrubbing (t, t + 1, ...), range(1) = T: coefficients on the CPU, then one pass
-// of 1 + ceil(log2 T) levels. No level is cached between frames, so a cold jump costs the same.
-void BM_gpu_chain(benchmark::State& state) {
+// The chain's x_t as the window meets it (bench_chain.cpp's CPU twins): a cold jump (a far t, nothing
+// of its path kept but the top), scrubbing t -> t + 1, a drag of 5..20 steps either way. Each frame is
+// ChainNodes' walk of the levels not kept, then the x_t pass reading y_t from its node; closed_ms is the
+// closed-form pass timed in the same run, x_closed the ratio. range(1) = T.
+enum class Move { Cold, Scrub, Drag };
+void gpu_chain(benchmark::State& state, Move move) {
+    const int n = int(state.range(0)), T = int(state.range(1));
+    if (!prepare(state, n)) return;
+    ddpm::ScheduleParams p;
+    p.T = T;
+    const auto schedule = ddpm::make_schedule(p);
+    const ddpm::ChainSchedule chain = ddpm::make_chain_schedule(*schedule);
+    ddpm::gpu::Renderer& r = *gpu().renderer;
+    ddpm::gpu::RenderTarget target;
+    ddpm::gpu::ChainNodes nodes;   // the window's budget (512 MB)
+    const auto ms_since = [](std::chrono::steady_clock::time_point start) {
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    };
+    double closed[5];
+    for (double& ms : closed) {
+        const auto start = std::chrono::steady_clock::now();
+        r.render_xt(target, ddpm::gpu::xt_uniforms(*schedule, T / 2, 1));
+        glFinish();
+        ms = ms_since(start);
+    }
+    std::sort(closed, closed + 5);
+    uint32_t rnd = 12345;
+    const auto next = [&] { return rnd = rnd * 1664525u + 1013904223u; };
+    int t = T / 3;
+    r.render_xt(target, nodes.xt_uniforms(r, chain, t, 1));
+    double total_ms = 0;
+    long levels = 0;
+    for (auto _ : state) {
+        if (move == Move::Cold) t = 1 + int(next() % uint32_t(T));
+        else if (move == Move::Scrub) t = t % T + 1;
+        else {
+            const int d = 5 + int(next() % 16);
+            t = std::clamp(t + ((next() >> 31) ? d : -d), 1, T);
+        }
+        const auto start = std::chrono::steady_clock::now();
+        r.render_xt(target, nodes.xt_uniforms(r, chain, t, 1));
+        glFinish();
+        total_ms += ms_since(start);
+        levels += nodes.levels_last();
+    }
+    const double frame = total_ms / double(state.iterations());
+    state.counters["closed_ms"] = closed[2];
+    state.counters["chain_ms"] = frame;
+    state.counters["x_closed"] = frame / closed[2];
+    state.counters["levels"] = double(levels) / double(state.iterations());
+    state.SetItemsProcessed(state.iterations() * int64_t(n) * n);
+}
+void BM_gpu_chain_cold(benchmark::State& state) { gpu_chain(state, Move::Cold); }
+void BM_gpu_chain_scrub(benchmark::State& state) { gpu_chain(state, Move::Scrub); }
+void BM_gpu_chain_drag(benchmark::State& state) { gpu_chain(state, Move::Drag); }
+
+// The chain walked in the x_t pass itself, every level every frame (what the window does when three
+// nodes of the image do not fit ChainNodes' budget).
+void BM_gpu_chain_unkept(benchmark::State& state) {
     const int n = int(state.range(0)), T = int(state.range(1));
     if (!prepare(state, n)) return;
     ddpm::ScheduleParams p;
@@ -92,6 +150,9 @@ void BM_gpu_chain(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_gpu_chain)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_gpu_chain_cold)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Iterations(4)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_gpu_chain_scrub)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Iterations(16)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_gpu_chain_drag)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Iterations(12)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_gpu_chain_unkept)->ArgsProduct({{512, 1024, 2048}, {1000, 100000}})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_gpu_xt)->Arg(512)->Arg(1024)->Arg(2048)->Arg(4096)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_gpu_copy)->Arg(512)->Arg(1024)->Arg(2048)->Arg(4096)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -147,6 +147,8 @@ Status Renderer::init() {
         return Error{"copy_frag.glsl: " + s.error};
     if (Status s = view_program.load(vertex_source(), fragment_source("view_frag.glsl")); !s)
         return Error{"view_frag.glsl: " + s.error};
+    if (Status s = walk_program.load(vertex_source(), fragment_source("chain_walk_frag.glsl")); !s)
+        return Error{"chain_walk_frag.glsl: " + s.error};
     // The core profile needs a bound vertex array even when the vertices come from gl_VertexID.
     if (!vertex_array_) glGenVertexArrays(1, &vertex_array_);
     return {};
@@ -196,6 +198,7 @@ Status Renderer::upload(const Image& x0, std::string* note) {
         }
         width_ = image->width;
         height_ = image->height;
+        ++uploads_;
         if (note && image != &x0)
             *note = "shown downscaled to " + std::to_string(width_) + "x" + std::to_string(height_) + ": " +
                     std::to_string(x0.width) + "x" + std::to_string(x0.height) +
@@ -222,6 +225,23 @@ void Renderer::set_xt_uniforms(GLuint program, const XtUniforms& u) {
     glUniform1f(glGetUniformLocation(program, "sqrt_one_minus_alpha_bar"), u.sqrt_one_minus_alpha_bar);
     glUniform2ui(glGetUniformLocation(program, "key"), u.key[0], u.key[1]);
     glUniform1i(glGetUniformLocation(program, "chain_levels"), u.chain_levels);
+    glUniform1i(glGetUniformLocation(program, "chain_kept"), u.chain_y_texture != 0);
+    glUniform1i(glGetUniformLocation(program, "lin_mode"), u.linear);
+    if (u.linear) {
+        glUniform4f(glGetUniformLocation(program, "lin"), u.lin[0], u.lin[1], u.lin[2], u.lin[3]);
+        glUniform1i(glGetUniformLocation(program, "lin_prev_zero"), u.prev_texture == 0);
+        glUniform2ui(glGetUniformLocation(program, "lin_key"), u.lin_key[0], u.lin_key[1]);
+        glActiveTexture(GL_TEXTURE4);
+        glBindTexture(GL_TEXTURE_2D, u.prev_texture ? u.prev_texture : x0_texture_);
+        glUniform1i(glGetUniformLocation(program, "lin_prev_tex"), 4);
+        glActiveTexture(GL_TEXTURE0);
+    }
+    if (u.chain_y_texture) {
+        glActiveTexture(GL_TEXTURE3);
+        glBindTexture(GL_TEXTURE_2D, u.chain_y_texture);
+        glUniform1i(glGetUniformLocation(program, "chain_y_tex"), 3);
+        glActiveTexture(GL_TEXTURE0);
+    }
     if (u.chain_levels < 0) return;
     float coef[kMaxChainLevels * 3];
     GLuint stream[kMaxChainLevels];
@@ -276,6 +296,147 @@ void Renderer::draw_view(const XtUniforms& u, const ViewPlacement& v) {
     glEnable(GL_SCISSOR_TEST);
     glScissor(x0, v.framebuffer_height - y1, x1 - x0, y1 - y0);   // GL counts rows from the bottom
     glDrawArrays(GL_TRIANGLES, 0, 3);
+}
+
+ChainNodes::Node* ChainNodes::find(int t) {
+    for (Node& n : nodes_)
+        if (n.t == t) return &n;
+    return nullptr;
+}
+
+void ChainNodes::clear() {
+    for (Node& n : nodes_) glDeleteTextures(1, &n.texture);
+    nodes_.clear();
+    if (framebuffer_) glDeleteFramebuffers(1, &framebuffer_);
+    framebuffer_ = 0;
+    levels_last_ = 0;
+}
+
+std::size_t ChainNodes::capacity(const Renderer& r) const {
+    return r.width() > 0 ? max_bytes_ / (std::size_t(r.width()) * std::size_t(r.height()) * 16) : 0;
+}
+
+XtUniforms ChainNodes::xt_uniforms(Renderer& renderer, const ChainSchedule& chain, int t, uint32_t seed) {
+    XtUniforms u = chain_xt_uniforms(chain, t, seed);
+    if (t > 0) u.chain_y_texture = node(renderer, chain, t, seed);
+    return u;
+}
+
+GLuint ChainNodes::node(Renderer& r, const ChainSchedule& c, int t, uint32_t seed) {
+    assert(t >= 1 && t <= c.T && r.width() > 0);
+    if (seed != seed_ || r.uploads() != uploads_ || r.width() != width_ || r.height() != height_ ||
+        sum_log_alpha_ != c.sum_log_alpha || zero_alphas_ != c.zero_alphas) {
+        clear();
+        seed_ = seed;
+        uploads_ = r.uploads();
+        width_ = r.width();
+        height_ = r.height();
+        sum_log_alpha_ = c.sum_log_alpha;
+        zero_alphas_ = c.zero_alphas;
+    }
+    const std::size_t capacity = this->capacity(r);
+    levels_last_ = 0;
+    if (capacity < 3) return 0;
+    ++clock_;
+    if (Node* kept = find(t)) {
+        kept->used = clock_;
+        kept->frame = frame_;
+        return kept->texture;
+    }
+    const ChainPath path = chain_path(c, t);
+    const std::size_t L = path.levels.size();
+    // The deepest level whose two ends are kept (node 0 is y_0 = 0; the root reads zeros), as in core.
+    std::size_t start = 0;
+    GLuint lo = 0, hi = 0;
+    for (std::size_t k = L - 1; k >= 1; --k) {
+        const ChainLevel& l = path.levels[k];
+        Node* h = find(l.high);
+        Node* w = l.low == 0 ? nullptr : find(l.low);
+        if (h && (l.low == 0 || w)) {
+            start = k;
+            h->used = clock_, h->frame = frame_;
+            hi = h->texture;
+            if (w) w->used = clock_, w->frame = frame_, lo = w->texture;
+            break;
+        }
+    }
+    GLint most_buffers = 0, most_attachments = 0;
+    glGetIntegerv(GL_MAX_DRAW_BUFFERS, &most_buffers);
+    glGetIntegerv(GL_MAX_COLOR_ATTACHMENTS, &most_attachments);
+    const std::size_t outputs = std::size_t(std::clamp(std::min(most_buffers, most_attachments), 1, 8));
+    const std::size_t pinned = std::size_t(lo != 0) + std::size_t(hi != 0);
+    // Leave this frame's other nodes alone while there is room (a view may still draw them).
+    std::size_t held = 0;
+    if (frame_ > 0)   // 0: new_frame never called (tests, benchmarks): no frames to respect
+        for (const Node& n : nodes_) held += n.frame == frame_ && n.used != clock_;
+    const std::size_t room = capacity - pinned > held ? capacity - pinned - held : 1;
+    const std::size_t keep = std::min({outputs, L - start, room});
+    // The deepest `keep` levels, each to a texture: a kept one again (same bits), a new one, or the
+    // least recently used one not read by this pass.
+    std::vector<std::pair<std::size_t, GLuint>> stores;
+    for (std::size_t k = L; k-- > start && stores.size() < keep;) {
+        Node* slot = find(path.levels[k].node);
+        if (!slot && nodes_.size() < capacity) {
+            Node n;
+            glGenTextures(1, &n.texture);
+            glBindTexture(GL_TEXTURE_2D, n.texture);
+            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA32F, width_, height_, 0, GL_RGBA, GL_FLOAT, nullptr);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+            nodes_.push_back(n);
+            slot = &nodes_.back();
+        } else if (!slot) {
+            // The least recently used, those of earlier frames first; never an end this pass reads.
+            const auto older = [&](const Node& a, const Node* b) {
+                return !b || (a.frame < frame_) > (b->frame < frame_) ||
+                       ((a.frame < frame_) == (b->frame < frame_) && a.used < b->used);
+            };
+            for (Node& n : nodes_)
+                if (n.used != clock_ && older(n, slot)) slot = &n;
+            if (!slot) break;
+        }
+        slot->t = path.levels[k].node;
+        slot->used = clock_;
+        slot->frame = frame_;
+        stores.push_back({k, slot->texture});
+    }
+    if (stores.empty() || stores.front().first != L - 1) return 0;   // cannot happen with capacity >= 3
+    if (!framebuffer_) glGenFramebuffers(1, &framebuffer_);
+    glBindFramebuffer(GL_FRAMEBUFFER, framebuffer_);
+    GLenum buffers[8];
+    for (std::size_t k = 0; k < 8; ++k) {
+        const GLuint texture = k < stores.size() ? stores[k].second : 0;
+        if (k < outputs) glFramebufferTexture2D(GL_FRAMEBUFFER, GLenum(GL_COLOR_ATTACHMENT0 + k), GL_TEXTURE_2D, texture, 0);
+        buffers[k] = GLenum(GL_COLOR_ATTACHMENT0 + k);
+    }
+    glDrawBuffers(GLsizei(stores.size()), buffers);
+    assert(glCheckFramebufferStatus(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE);
+    glViewport(0, 0, width_, height_);
+    glDisable(GL_SCISSOR_TEST);
+    const GLuint program = r.walk_program.id();
+    r.use_program(program);
+    // The levels start..L-1 as the walk's uniforms (chain.glsl's layout, from level 0).
+    XtUniforms u{0, 0, rng::stream_key(seed, kEpsStream)};
+    u.chain_levels = int(L - start);
+    std::copy(path.levels.begin() + std::ptrdiff_t(start), path.levels.end(), u.chain.begin());
+    r.set_xt_uniforms(program, u);
+    GLint store[8];
+    for (std::size_t k = 0; k < 8; ++k) store[k] = k < stores.size() ? GLint(stores[k].first - start) : -1;
+    glUniform1iv(glGetUniformLocation(program, "walk_store"), 8, store);
+    glUniform1i(glGetUniformLocation(program, "walk_lo_zero"), lo == 0);
+    glUniform1i(glGetUniformLocation(program, "walk_hi_zero"), hi == 0);
+    glActiveTexture(GL_TEXTURE1);
+    glBindTexture(GL_TEXTURE_2D, lo ? lo : r.x0_texture_);
+    glActiveTexture(GL_TEXTURE2);
+    glBindTexture(GL_TEXTURE_2D, hi ? hi : r.x0_texture_);
+    glActiveTexture(GL_TEXTURE0);
+    glUniform1i(glGetUniformLocation(program, "walk_lo"), 1);
+    glUniform1i(glGetUniformLocation(program, "walk_hi"), 2);
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+    glDrawBuffers(1, buffers);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    levels_last_ = int(L - start);
+    return stores.front().second;
 }
 
 Rgb8 read_back(const RenderTarget& target) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ddpm/chain.h"
 #include "ddpm/image.h"
@@ -69,6 +70,13 @@ struct XtUniforms {
     int chain_levels = -1;   // -1: closed form
     float chain_to_eps = 0;
     std::array<ChainLevel, kMaxChainLevels> chain{};
+    GLuint chain_y_texture = 0;   // nonzero: y_t kept by ChainNodes, read instead of walked
+    // The step view's linear images (xt.glsl's lin_mode): lin[0] x0 + lin[1] y_t + lin[2] y_prev + lin[3] z,
+    // y_t from chain_y_texture, y_prev from prev_texture (0: zeros), z the noise of lin_key.
+    bool linear = false;
+    std::array<float, 4> lin{};
+    GLuint prev_texture = 0;
+    rng::Key lin_key{0, 0};
     bool operator==(const XtUniforms&) const = default;
 };
 XtUniforms xt_uniforms(const Schedule& schedule, int t, uint32_t seed);
@@ -109,14 +117,60 @@ public:
     // view: the cost follows the pixels on screen). Leaves scissor on and blending off.
     void draw_view(const XtUniforms& u, const ViewPlacement& view);
 
-    Program xt_program, copy_program, view_program;
+    Program xt_program, copy_program, view_program, walk_program;
+    // Bumped by every upload (ChainNodes drops its nodes when the image changes).
+    uint64_t uploads() const { return uploads_; }
 
 private:
+    friend class ChainNodes;
     void begin_pass(RenderTarget& target, GLuint program);
     void use_program(GLuint program);
     void set_xt_uniforms(GLuint program, const XtUniforms& u);
     GLuint x0_texture_ = 0, vertex_array_ = 0;
     int width_ = 0, height_ = 0;
+    uint64_t uploads_ = 0;
+};
+
+// The chain's node images kept on the GPU (RGBA32F, the image's size), the twin of ddpm::ChainCache:
+// x_t starts its walk at the deepest level of its path whose two interval ends are kept and keeps up
+// to 8 of the levels it walks (the deepest), the least recently used dropped first, within max_bytes.
+// A node has the same bits however it was reached: one program (chain_walk_frag.glsl) computes them all.
+class ChainNodes {
+public:
+    explicit ChainNodes(std::size_t max_bytes = std::size_t(512) << 20) : max_bytes_(max_bytes) {}
+    ~ChainNodes() { clear(); }
+    ChainNodes(const ChainNodes&) = delete;
+    ChainNodes& operator=(const ChainNodes&) = delete;
+    // The texture holding y_t of the chain for the renderer's image (t >= 1), or 0 when fewer than
+    // three nodes of this size fit in max_bytes (then the x_t shader walks every level itself).
+    GLuint node(Renderer& renderer, const ChainSchedule& chain, int t, uint32_t seed);
+    // chain_xt_uniforms with y_t from node() where it gives one.
+    XtUniforms xt_uniforms(Renderer& renderer, const ChainSchedule& chain, int t, uint32_t seed);
+    void clear();
+    // Starts a window frame: nodes handed out in this frame are dropped only when nothing else can be.
+    void new_frame() { ++frame_; }
+    // How many nodes of the renderer's image fit the budget.
+    std::size_t capacity(const Renderer& renderer) const;
+    int levels_last() const { return levels_last_; }   // levels the last node() walked (0: kept)
+    std::size_t nodes_kept() const { return nodes_.size(); }
+
+private:
+    struct Node {
+        int t = 0;
+        uint64_t used = 0, frame = 0;
+        GLuint texture = 0;
+    };
+    Node* find(int t);
+    std::size_t max_bytes_;
+    std::vector<double> sum_log_alpha_;
+    std::vector<int> zero_alphas_;
+    uint32_t seed_ = 0;
+    uint64_t uploads_ = 0;
+    int width_ = 0, height_ = 0;
+    uint64_t clock_ = 0, frame_ = 0;
+    int levels_last_ = 0;
+    std::vector<Node> nodes_;
+    GLuint framebuffer_ = 0;
 };
 
 // Reads the target back as 8-bit RGB, top row first (the target holds the image top row first).

@@ -28,7 +28,7 @@ void draw_compare_view(App& app) {
         ImGui::End();
         return;
     }
-    const char* syncs[] = {tr("same t"), tr("same t/T"), tr("same log-SNR")};
+    const char* syncs[] = {tr("same t"), tr("same t/T"), tr("same ln SNR")};
     int sync = int(app.compare.sync);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
     if (ImGui::Combo(tr("sync"), &sync, syncs, 3)) app.compare.sync = CompareSync(sync);
@@ -58,7 +58,7 @@ void draw_compare_view(App& app) {
         std::snprintf(caption, sizeof caption, tr("%c: %s"), char('A' + k), names[std::size_t(k)].c_str());
         ImGui::TextUnformatted(caption);
         ImGui::SetCursorScreenPos(ImVec2(cell.x, cell.y + line));
-        std::snprintf(caption, sizeof caption, tr("t = %d/%d  log_snr %.3g%s"), t, s.T(),
+        std::snprintf(caption, sizeof caption, tr("t = %d/%d  ln SNR %.3g%s"), t, s.T(),
                       s.log_snr[std::size_t(t)],
                       ddpm::schedule_info(s.params.kind).family == ddpm::ScheduleFamily::VP ? "" : tr(" (VP-scaled)"));
         ImGui::TextDisabled("%s", caption);

@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "chain_views.h"
+#include "ddpm/noise.h"
 #include "ddpm/probe.h"
+#include "ddpm/rng.h"
 #include "i18n.h"
 
 void ViewTexture::upload(const ddpm::Rgb8& rgb) {
@@ -41,12 +44,56 @@ ChainViewKey chain_view_key(const App& app, int t) {
 }
 
 namespace {
-// The step view computes on the CPU: images above this side are shown downsized.
+// Without room for the chain's nodes on the GPU the step view computes on the CPU, at this side at most.
 constexpr int kStepMaxSide = 1024;
 
-void image_with_caption(const ViewTexture& tex, ImVec2 size, const char* caption) {
+// The five images of the step view on the GPU, at the image's own size: each is linear in x0, the
+// kept nodes y_t and y_{t-1} and the posterior's noise (xt.glsl's lin_mode). Empty when the nodes do
+// not fit the GPU budget (the CPU preview then).
+std::optional<std::array<ddpm::gpu::XtUniforms, 5>> gpu_step(App& app, int t) {
+    if (app.renderer.width() == 0 || app.chain_nodes.capacity(app.renderer) < 4) return std::nullopt;
+    const ddpm::Schedule& s = app.schedule;
+    const ddpm::ChainSchedule& c = app_chain(app);
+    const GLuint prev = t > 1 ? app.chain_nodes.node(app.renderer, c, t - 1, app.seed) : 0;
+    const GLuint cur = app.chain_nodes.node(app.renderer, c, t, app.seed);
+    if (!cur || (t > 1 && !prev)) return std::nullopt;
+    const ddpm::ChainPath pt = ddpm::chain_path(c, t), pp = ddpm::chain_path(c, t - 1);
+    // x_t = s_t x0 + k_t y_t (chain_sample_pixels' x_t = signal x0 + noise (to_eps y_t)).
+    const double s_t = pt.signal, k_t = double(pt.noise) * double(pt.to_eps);
+    const double s_p = pp.signal, k_p = double(pp.noise) * double(pp.to_eps);
+    const double sa = std::sqrt(s.alpha[std::size_t(t)]), sb = std::sqrt(s.beta[std::size_t(t)]);
+    const double c0 = s.posterior_mean_coef_x0[std::size_t(t)], ct = s.posterior_mean_coef_xt[std::size_t(t)];
+    const double sd = std::sqrt(s.posterior_variance[std::size_t(t)]);
+    const double lin[5][4] = {
+        {s_p, 0, k_p, 0},                                            // x_{t-1}
+        {(s_t - sa * s_p) / sb, k_t / sb, -sa * k_p / sb, 0},       // eps_t = (x_t - sqrt(alpha_t) x_{t-1}) / sqrt(beta_t)
+        {s_t, k_t, 0, 0},                                            // x_t
+        {c0 + ct * s_t, ct * k_t, 0, 0},                             // the posterior mean c0 x0 + ct x_t
+        {c0 + ct * s_t, ct * k_t, 0, sd},                            // and a sample (posterior_sample's noise)
+    };
+    std::array<ddpm::gpu::XtUniforms, 5> out;
+    for (int k = 0; k < 5; ++k) {
+        ddpm::gpu::XtUniforms& u = out[std::size_t(k)];
+        u.linear = true;
+        u.chain_y_texture = cur;
+        u.prev_texture = prev;
+        u.lin_key = ddpm::rng::stream_key(app.seed, ddpm::kPosteriorStream + uint32_t(t));
+        for (int j = 0; j < 4; ++j) u.lin[std::size_t(j)] = float(lin[k][j]);
+    }
+    return out;
+}
+
+// One image: the GPU's (u) when given, else the CPU texture.
+void image_with_caption(App& app, const ddpm::gpu::XtUniforms* u, const ViewTexture& tex, ImVec2 size,
+                        const char* caption) {
     ImGui::BeginGroup();
-    ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex.id)), size);
+    if (u) {
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        queue_view(app, *u, at, size.x / float(app.renderer.width()), at, ImVec2(at.x + size.x, at.y + size.y));
+        ImGui::Dummy(size);
+    } else {
+        ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex.id)), size);
+    }
     const float cx = (size.x - ImGui::CalcTextSize(caption).x) * 0.5f;
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, cx));
     ImGui::TextUnformatted(caption);
@@ -63,7 +110,8 @@ void draw_step_view(App& app) {
     }
     ChainViews& cv = chain_views(app);
     const ChainViewKey key = chain_view_key(app, t);
-    if (!(cv.step_key == key)) {
+    const auto gpu = gpu_step(app, t);
+    if (!gpu && !(cv.step_key == key)) {
         const bool shrink = std::max(app.x0.width, app.x0.height) > kStepMaxSide;
         const ddpm::Image small = shrink ? ddpm::downsize(app.x0, kStepMaxSide) : ddpm::Image{};
         const ddpm::Image& x0 = shrink ? small : app.x0;
@@ -89,7 +137,8 @@ void draw_step_view(App& app) {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float line = ImGui::GetTextLineHeightWithSpacing();
     const float op = ImGui::CalcTextSize(" * 0.000 + ").x + ImGui::GetStyle().ItemSpacing.x * 2;
-    const float aspect = float(cv.step_textures[0].height) / float(std::max(1, cv.step_textures[0].width));
+    const float aspect = gpu ? float(app.renderer.height()) / float(app.renderer.width())
+                             : float(cv.step_textures[0].height) / float(std::max(1, cv.step_textures[0].width));
     // Two rows: the step, then the posterior (smaller).
     const float w = std::max(8.0f, std::min((avail.x - 2 * op) / 3, (avail.y - 4 * line) / (aspect * 1.6f)));
     const ImVec2 size(w, w * aspect);
@@ -109,7 +158,7 @@ void draw_step_view(App& app) {
             ImGui::SameLine();
             ImGui::SetCursorPosY(y);
         }
-        image_with_caption(cv.step_textures[std::size_t(k)], size, caps[k]);
+        image_with_caption(app, gpu ? &(*gpu)[std::size_t(k)] : nullptr, cv.step_textures[std::size_t(k)], size, caps[k]);
     }
     // The posterior q(x_{t-1} | x_t, x0) = N(coef_x0 x0 + coef_xt x_t, posterior_variance I).
     const double c0 = s.posterior_mean_coef_x0[std::size_t(t)], ct = s.posterior_mean_coef_xt[std::size_t(t)];
@@ -117,11 +166,13 @@ void draw_step_view(App& app) {
     ImGui::Text(tr("Posterior q(x_{t-1} | x_t, x0) = N(%.5g x0 + %.5g x_t, %.5g I)   (Ho et al. eq. 7)"), c0, ct, var);
     if (t == 1) ImGui::TextDisabled("%s", tr("At t = 1 the posterior is x0 itself: variance 0 by this convention."));
     const ImVec2 small(size.x * 0.6f, size.y * 0.6f);
-    image_with_caption(cv.step_textures[3], small, tr("posterior mean"));
+    image_with_caption(app, gpu ? &(*gpu)[3] : nullptr, cv.step_textures[3], small, tr("posterior mean"));
     ImGui::SameLine();
-    image_with_caption(cv.step_textures[4], small, tr("posterior sample"));
-    if (cv.step_downsized) {
+    image_with_caption(app, gpu ? &(*gpu)[4] : nullptr, cv.step_textures[4], small, tr("posterior sample"));
+    if (!gpu && cv.step_downsized) {
         ImGui::SameLine();
-        ImGui::TextDisabled(tr("computed at %d pixels a side at most"), kStepMaxSide);
+        ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), tr("Preview: the image is too large for the GPU's node budget,\n"
+                                                        "so this view is computed on the CPU at %d pixels a side."),
+                           kStepMaxSide);
     }
 }

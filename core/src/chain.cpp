@@ -66,7 +66,7 @@ ChainPath chain_path(const ChainSchedule& c, int t) {
     p.to_eps = float(1.0 / std::sqrt(chain_residual_variance(c, 0, t)));
     // The top: y_T ~ N(0, 1 - alpha_bar_T), held as the upper end of [0, T].
     p.levels.push_back({0, 0, float(std::sqrt(chain_residual_variance(c, 0, c.T))), kChainStream | uint32_t(c.T), true,
-                        c.T});
+                        c.T, -1, -1});
     int lo = 0, hi = c.T;
     while (t != hi && t != lo) {
         const int m = lo + (hi - lo) / 2;
@@ -82,6 +82,8 @@ ChainPath chain_path(const ChainSchedule& c, int t) {
         }
         level.stream = kChainStream | uint32_t(m);
         level.node = m;
+        level.low = lo;
+        level.high = hi;
         level.upper = t <= m;
         p.levels.push_back(level);
         if (t == m) break;
@@ -91,23 +93,150 @@ ChainPath chain_path(const ChainSchedule& c, int t) {
     return p;
 }
 
-void chain_noise_pixels(const ChainPath& path, uint32_t seed, std::size_t first_pixel, std::size_t n_pixels, float* y) {
+void chain_walk_pixels(const ChainPath& path, std::size_t start, const float* lo_start, const float* hi_start,
+                       float* const* store, uint32_t seed, std::size_t first_pixel, std::size_t n_pixels, float* y) {
+    assert(start < path.levels.size());
     constexpr std::size_t kBlock = 512;   // a block's three rows of values stay in L1
     float lo[kBlock * 3], hi[kBlock * 3], z[kBlock * 3];
     for (std::size_t i = 0; i < n_pixels; i += kBlock) {
         const std::size_t m = std::min(kBlock, n_pixels - i), n = 3 * m;
-        std::fill(lo, lo + n, 0.0f);
-        std::fill(hi, hi + n, 0.0f);
+        if (lo_start) std::copy(lo_start + 3 * i, lo_start + 3 * i + n, lo);
+        else std::fill(lo, lo + n, 0.0f);
+        if (hi_start) std::copy(hi_start + 3 * i, hi_start + 3 * i + n, hi);
+        else std::fill(hi, hi + n, 0.0f);
         bool last_upper = false;
-        for (const ChainLevel& l : path.levels) {
+        for (std::size_t level = start; level < path.levels.size(); ++level) {
+            const ChainLevel& l = path.levels[level];
             rng::fill_normal3(rng::stream_key(seed, l.stream), first_pixel + i, z, m);
             float* dst = l.upper ? hi : lo;
             for (std::size_t k = 0; k < n; ++k) dst[k] = (l.a * lo[k] + l.b * hi[k]) + l.sd * z[k];
+            if (store && store[level]) std::copy(dst, dst + n, store[level] + 3 * i);
             last_upper = l.upper;
         }
         const float* src = last_upper ? hi : lo;
         std::copy(src, src + n, y + 3 * i);
     }
+}
+
+void chain_noise_pixels(const ChainPath& path, uint32_t seed, std::size_t first_pixel, std::size_t n_pixels, float* y) {
+    chain_walk_pixels(path, 0, nullptr, nullptr, nullptr, seed, first_pixel, n_pixels, y);
+}
+
+ChainCache::Node* ChainCache::find(int t) {
+    for (Node& n : nodes_)
+        if (n.t == t) return &n;
+    return nullptr;
+}
+
+void ChainCache::clear() {
+    nodes_.clear();
+    scratch_.clear();
+    scratch_.shrink_to_fit();
+    levels_last_ = 0;
+}
+
+const float* ChainCache::noise(const ChainSchedule& c, int t, uint32_t seed, std::size_t n_pixels, unsigned threads) {
+    assert(t >= 1 && t <= c.T && n_pixels > 0);
+    if (seed != seed_ || n_pixels != n_pixels_ || sum_log_alpha_ != c.sum_log_alpha || zero_alphas_ != c.zero_alphas) {
+        clear();
+        seed_ = seed;
+        n_pixels_ = n_pixels;
+        sum_log_alpha_ = c.sum_log_alpha;
+        zero_alphas_ = c.zero_alphas;
+    }
+    ++clock_;
+    levels_last_ = 0;
+    if (Node* kept = find(t)) {
+        kept->used = clock_;
+        return kept->y.data();
+    }
+    const ChainPath path = chain_path(c, t);
+    const std::size_t L = path.levels.size();
+    // The deepest level whose interval ends are both known (node 0 is y_0 = 0; the root reads zeros).
+    std::size_t start = 0;
+    const float *lo = nullptr, *hi = nullptr;
+    for (std::size_t k = L - 1; k >= 1; --k) {
+        const ChainLevel& l = path.levels[k];
+        Node* h = find(l.high);
+        Node* w = l.low == 0 ? nullptr : find(l.low);
+        if (h && (l.low == 0 || w)) {
+            start = k;
+            h->used = clock_;
+            hi = h->y.data();
+            if (w) w->used = clock_, lo = w->y.data();
+            break;
+        }
+    }
+    // Keep the new nodes, the deepest first, in what max_bytes leaves after the two ends read.
+    const std::size_t node_bytes = n_pixels * 3 * sizeof(float);
+    const std::size_t capacity = max_bytes_ / node_bytes;
+    const std::size_t pinned = std::size_t(hi != nullptr) + std::size_t(lo != nullptr);
+    const std::size_t keep = capacity > pinned ? std::min(L - start, capacity - pinned) : 0;
+    std::vector<float*> store(L, nullptr);
+    std::vector<int> made;
+    for (std::size_t k = L; k-- > start && made.size() < keep;) {
+        Node* slot = find(path.levels[k].node);   // kept, but above no kept pair of ends: same bits again
+        if (slot) {
+        } else if (nodes_.size() < capacity) {
+            nodes_.emplace_back();
+            slot = &nodes_.back();
+            // emplace_back may move the vector: look the ends up again.
+            if (hi) hi = find(path.levels[start].high)->y.data();
+            if (lo) lo = find(path.levels[start].low)->y.data();
+        } else {   // reuse the least recently used buffer that is not an end being read
+            for (Node& n : nodes_)
+                if (n.used != clock_ && (!slot || n.used < slot->used)) slot = &n;
+            if (!slot) break;
+        }
+        slot->t = path.levels[k].node;
+        slot->used = clock_;
+        slot->y.resize(3 * n_pixels);
+        made.push_back(slot->t);
+    }
+    for (int node : made) {
+        Node* n = find(node);
+        for (std::size_t k = start; k < L; ++k)
+            if (path.levels[k].node == node) store[k] = n->y.data();
+    }
+    float* y = store[L - 1];
+    if (!y) {
+        scratch_.resize(3 * n_pixels);
+        y = scratch_.data();
+    }
+    const std::size_t chunk = 64 * 512;   // spans of pixels for the threads
+    parallel_for(
+        (n_pixels + chunk - 1) / chunk,
+        [&](std::size_t c0, std::size_t c1) {
+            const std::size_t p0 = c0 * chunk, p1 = std::min(n_pixels, c1 * chunk);
+            std::vector<float*> st(L, nullptr);
+            for (std::size_t k = 0; k < L; ++k) st[k] = store[k] ? store[k] + 3 * p0 : nullptr;
+            chain_walk_pixels(path, start, lo ? lo + 3 * p0 : nullptr, hi ? hi + 3 * p0 : nullptr, st.data(), seed,
+                              p0, p1 - p0, y + 3 * p0);
+        },
+        threads);
+    levels_last_ = int(L - start);
+    return y;
+}
+
+void ChainCache::sample(const Image& x0, const ChainSchedule& c, int t, uint32_t seed, Image& out, unsigned threads) {
+    out.width = x0.width;
+    out.height = x0.height;
+    out.data.resize(x0.data.size());
+    if (t == 0) {
+        std::copy(x0.data.begin(), x0.data.end(), out.data.begin());
+        levels_last_ = 0;
+        return;
+    }
+    const float* y = noise(c, t, seed, x0.data.size() / 3, threads);
+    const ChainPath path = chain_path(c, t);
+    // chain_sample_pixels' formula, in the same order.
+    parallel_for(
+        x0.data.size(),
+        [&](std::size_t k0, std::size_t k1) {
+            for (std::size_t k = k0; k < k1; ++k)
+                out.data[k] = path.signal * x0.data[k] + path.noise * (y[k] * path.to_eps);
+        },
+        threads);
 }
 
 void chain_sample_pixels(const float* x0, float* out, std::size_t first_pixel, std::size_t n_pixels,

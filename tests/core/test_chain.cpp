@@ -285,3 +285,71 @@ TEST_CASE("Process names round-trip", "[chain]") {
     for (const auto& p : kProcesses) CHECK(parse_process(p.name) == p.process);
     CHECK(!parse_process("markov"));
 }
+
+TEST_CASE("Chain cache gives chain_sample's bits for every t, in scrub, drag and random order", "[chain][cache]") {
+    const Image x0 = random_image(41, 29, 6);   // 1189 pixels: not a multiple of any block or thread span
+    const std::size_t node_bytes = x0.data.size() * sizeof(float);
+    for (int T : {1000, 100000}) {
+        const Schedule s = schedule(T == 1000 ? ScheduleKind::Cosine : ScheduleKind::Linear, T);
+        const ChainSchedule c = make_chain_schedule(s);
+        std::mt19937 gen{uint32_t(T)};
+        // Scrubbing t -> t + 1 and back, drags of 5..20 steps, jumps anywhere.
+        std::vector<int> ts;
+        for (int t = T / 2 - 40; t <= T / 2 + 40; ++t) ts.push_back(t);
+        for (int t = 70; t >= 1; --t) ts.push_back(t);
+        int t = T / 3;
+        for (int k = 0; k < 60; ++k) {
+            t = std::clamp(t + int(gen() % 31) - 15, 0, T);
+            ts.push_back(t);
+        }
+        for (int k = 0; k < 40; ++k) ts.push_back(int(gen() % uint32_t(T + 1)));
+        ts.push_back(T);
+        ts.push_back(T - 1);
+        // Room for every node, for four, for one, and for none (nothing kept: plain walks).
+        for (std::size_t nodes : {std::size_t(64), std::size_t(4), std::size_t(1), std::size_t(0)}) {
+            INFO("T = " << T << ", room for " << nodes << " nodes");
+            ChainCache cache(nodes * node_bytes);
+            Image out;
+            for (int tt : ts) {
+                INFO("t = " << tt);
+                cache.sample(x0, c, tt, 42, out, 1 + unsigned(tt % 2));
+                const Image fresh = chain_sample(x0, c, tt, 42, 1);
+                REQUIRE(out.data == fresh.data);
+                CHECK(cache.nodes_kept() <= nodes);
+            }
+        }
+    }
+}
+
+TEST_CASE("Chain cache: a neighbouring t computes few levels, a cold jump all of them", "[chain][cache]") {
+    const Image x0 = random_image(16, 16, 1);
+    const Schedule s = schedule(ScheduleKind::Linear, 100000);
+    const ChainSchedule c = make_chain_schedule(s);
+    ChainCache cache;
+    Image out;
+    cache.sample(x0, c, 31415, 7, out);
+    CHECK(cache.levels_last() == int(chain_path(c, 31415).levels.size()));   // nothing kept yet: the whole path
+    // Scrubbing 1000 steps: each level of a step is a node not computed before, so about 2 a step
+    // (a binary tree walked in order visits each edge twice), never the 18 of a cold jump.
+    long total = 0;
+    int most = 0;
+    for (int t = 31416; t <= 32415; ++t) {
+        cache.sample(x0, c, t, 7, out);
+        total += cache.levels_last();
+        most = std::max(most, cache.levels_last());
+    }
+    CHECK(double(total) / 1000 < 2.5);
+    CHECK(most < 18);
+    // Back over the same range: every node is kept (the cache holds 256 MB, these are 3 KB each).
+    total = 0;
+    for (int t = 32415; t >= 31416; --t) cache.sample(x0, c, t, 7, out), total += cache.levels_last();
+    CHECK(total == 0);
+    // A new seed or schedule drops every node.
+    cache.sample(x0, c, 32415, 8, out);
+    CHECK(cache.levels_last() == int(chain_path(c, 32415).levels.size()));
+    CHECK(out.data == chain_sample(x0, c, 32415, 8).data);
+    const ChainSchedule cosine = make_chain_schedule(schedule(ScheduleKind::Cosine, 100000));
+    cache.sample(x0, cosine, 32415, 8, out);
+    CHECK(cache.levels_last() == int(chain_path(cosine, 32415).levels.size()));
+    CHECK(out.data == chain_sample(x0, cosine, 32415, 8).data);
+}

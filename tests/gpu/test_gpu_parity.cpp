@@ -258,3 +258,77 @@ TEST_CASE("GPU chain and closed form differ pixel by pixel at the same t and see
     renderer.render_xt(b, gpu::chain_xt_uniforms(make_chain_schedule(*s), 500, 1));
     CHECK(compare(gpu::read_back(a), gpu::read_back(b)).equal_fraction < 0.1);
 }
+
+namespace {
+// A node texture (RGBA32F) read back as floats, rgb only, rows bottom first as GL stores them.
+std::vector<float> read_node(GLuint texture, int width, int height) {
+    GLuint fbo = 0;
+    glGenFramebuffers(1, &fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, texture, 0);
+    std::vector<float> rgba(std::size_t(width) * height * 4);
+    glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    glReadPixels(0, 0, width, height, GL_RGBA, GL_FLOAT, rgba.data());
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    glDeleteFramebuffers(1, &fbo);
+    std::vector<float> rgb;
+    for (std::size_t i = 0; i < rgba.size(); i += 4) rgb.insert(rgb.end(), {rgba[i], rgba[i + 1], rgba[i + 2]});
+    return rgb;
+}
+}  // namespace
+
+TEST_CASE("GPU chain nodes kept between frames give the same bits as a fresh walk, in any order", "[gpu][chain][cache]") {
+    require_gl();
+    const Image x0 = random_image(37, 21, 5);
+    gpu::Renderer renderer;
+    REQUIRE(renderer.init().ok());
+    REQUIRE(renderer.upload(x0).ok());
+    const std::size_t node_bytes = std::size_t(x0.width) * x0.height * 16;
+    for (int T : {1000, 100000}) {
+        ScheduleParams p;
+        p.T = T;
+        const auto schedule = make_schedule(p);
+        REQUIRE(schedule.ok());
+        const ChainSchedule chain = make_chain_schedule(*schedule);
+        // Scrub, drags of 5..20 steps, cold jumps, and back.
+        std::vector<int> ts;
+        for (int t = T / 2 - 12; t <= T / 2 + 12; ++t) ts.push_back(t);
+        uint32_t r = 1;
+        int t = T / 3;
+        for (int k = 0; k < 25; ++k) {
+            r = r * 1664525u + 1013904223u;
+            t = std::clamp(t + int(r >> 27) - 16, 1, T);
+            ts.push_back(t);
+        }
+        for (int k = 0; k < 10; ++k) ts.push_back(1 + int((r = r * 1664525u + 1013904223u) % uint32_t(T)));
+        ts.insert(ts.end(), {T, 1, T - 1, 2});
+        for (std::size_t nodes : {std::size_t(40), std::size_t(3)}) {
+            gpu::ChainNodes kept(nodes * node_bytes);
+            long walked = 0;
+            for (int tt : ts) {
+                INFO("T = " << T << ", room for " << nodes << ", t = " << tt);
+                const GLuint texture = kept.node(renderer, chain, tt, 11);
+                REQUIRE(texture != 0);
+                walked += kept.levels_last();
+                const std::vector<float> y = read_node(texture, x0.width, x0.height);
+                gpu::ChainNodes fresh(nodes * node_bytes);
+                REQUIRE(y == read_node(fresh.node(renderer, chain, tt, 11), x0.width, x0.height));
+                CHECK(fresh.levels_last() == int(chain_path(chain, tt).levels.size()));
+                CHECK(kept.nodes_kept() <= nodes);
+                // And x_t from the kept node is core's chain_sample within one 8-bit level.
+                gpu::RenderTarget target;
+                renderer.render_xt(target, kept.xt_uniforms(renderer, chain, tt, 11));
+                const Agreement a = compare(gpu::read_back(target), to_rgb8(chain_sample(x0, chain, tt, 11)));
+                CHECK(a.equal_fraction >= 0.999);
+                CHECK(a.max_difference <= 1);
+            }
+            // Fewer levels walked than fresh walks would: what the neighbours share was kept.
+            long full = 0;
+            for (int tt : ts) full += long(chain_path(chain, tt).levels.size());
+            if (nodes == 40) CHECK(walked < full / 2);
+        }
+    }
+    // Too big to keep three nodes: 0, and the shader walks every level itself.
+    gpu::ChainNodes tiny(2 * node_bytes);
+    CHECK(tiny.node(renderer, make_chain_schedule(*make_schedule({})), 5, 1) == 0);
+}

@@ -244,3 +244,19 @@ TEST_CASE("The compare view shows two different noisy images and the probe windo
     INFO(red << " chain-path pixels");
     CHECK(red > 300);
 }
+
+TEST_CASE("The chain strip view draws x_0 -> x_1 -> ... -> x_T with arrows: x_1 close to x_0, x_T noise", "[gui][chain]") {
+    const ddpm::Rgb8 shot = screenshot("strip", "--view strip --t 100 --process chain");
+    // Two rows in the merged layout: x_0, x_1, x_2 at y 147..236; x_99, x_100, x_1000 at y 293..381.
+    const Box x0{372, 152, 496, 232}, x1{673, 152, 797, 232}, xT{1142, 298, 1266, 376};
+    ddpm::Rgb8 moved = shot;   // x_1's tile laid over x_0's
+    for (int y = x0.y0; y < x0.y1; ++y)
+        for (int x = x0.x0; x < x0.x1; ++x)
+            std::copy_n(at(shot, x + (x1.x0 - x0.x0), y), 3, &moved.pixels[(std::size_t(y) * moved.width + std::size_t(x)) * 3]);
+    const double one_step = mean_abs_difference(shot, moved, x0);
+    INFO("mean |x_1 - x_0| " << one_step << ", x_T sd " << stddev(shot, xT));
+    CHECK(one_step < 8);
+    CHECK(stddev(shot, xT) > 60);
+    // The arrow x_0 -> x_1 (white, 2 px) between the tiles.
+    CHECK(count_colour(shot, Box{515, 185, 650, 195}, 255, 255, 255, 40) > 100);
+}

@@ -48,6 +48,7 @@ struct ChainLevel {
     uint32_t stream = 0;
     bool upper = false;
     int node = 0;   // the timestep this level draws
+    int low = -1, high = -1;   // the interval [low, high] whose ends it reads (-1: the root, which reads zeros)
     bool operator==(const ChainLevel&) const = default;
 };
 
@@ -77,12 +78,52 @@ ChainPath chain_path(const ChainSchedule& c, int t);
 
 // The noise part y of pixels [first_pixel, first_pixel + n_pixels) at the end of `path`, 3 floats a pixel.
 void chain_noise_pixels(const ChainPath& path, uint32_t seed, std::size_t first_pixel, std::size_t n_pixels, float* y);
+// The walk of chain_noise_pixels from level `start` on: lo and hi begin as the values of that level's
+// interval ends (3 floats a pixel of the span, null: zeros), and level k's result is also written to
+// store[k] when that is not null. start = 0 with no stores is chain_noise_pixels itself (the same code).
+void chain_walk_pixels(const ChainPath& path, std::size_t start, const float* lo_start, const float* hi_start,
+                       float* const* store, uint32_t seed, std::size_t first_pixel, std::size_t n_pixels, float* y);
 // x_t of the chain for a span of pixels (x0 and out at that span), one thread.
 void chain_sample_pixels(const float* x0, float* out, std::size_t first_pixel, std::size_t n_pixels,
                          const ChainPath& path, uint32_t seed);
 // x_t of the chain's path for this seed; t = 0 returns x0 exactly.
 Image chain_sample(const Image& x0, const ChainSchedule& c, int t, uint32_t seed, unsigned threads = 0);
 Image chain_sample(const Image& x0, const Schedule& s, int t, uint32_t seed, unsigned threads = 0);
+
+// The chain's node images kept between frames, so that a neighbouring t reuses what its path shares
+// with the t before it: x_t starts at the deepest level of its path whose two interval ends are kept,
+// and keeps the nodes it computes (the least recently used dropped first, within max_bytes). Every node
+// is the midpoint of one interval only, so a kept node's value is the one the full walk would compute,
+// and the result is the bits of chain_sample whatever order the t come in.
+class ChainCache {
+public:
+    explicit ChainCache(std::size_t max_bytes = std::size_t(256) << 20) : max_bytes_(max_bytes) {}
+    // y_t (3 floats a pixel) of n_pixels pixels for this schedule and seed; valid until the next call.
+    const float* noise(const ChainSchedule& c, int t, uint32_t seed, std::size_t n_pixels, unsigned threads = 0);
+    // x_t = signal x0 + noise (to_eps y_t), the bits of chain_sample(x0, c, t, seed).
+    void sample(const Image& x0, const ChainSchedule& c, int t, uint32_t seed, Image& out, unsigned threads = 0);
+    void clear();
+    int levels_last() const { return levels_last_; }      // levels the last call computed (0: y_t was kept)
+    std::size_t nodes_kept() const { return nodes_.size(); }
+    std::size_t max_bytes() const { return max_bytes_; }
+
+private:
+    struct Node {
+        int t = 0;
+        uint64_t used = 0;
+        std::vector<float> y;
+    };
+    Node* find(int t);
+    std::size_t max_bytes_;
+    std::vector<double> sum_log_alpha_;   // the schedule the nodes belong to
+    std::vector<int> zero_alphas_;
+    uint32_t seed_ = 0;
+    std::size_t n_pixels_ = 0;
+    uint64_t clock_ = 0;
+    int levels_last_ = 0;
+    std::vector<Node> nodes_;
+    std::vector<float> scratch_;
+};
 
 // x_t of either process (the export and the CLI's one entry).
 Image process_sample(const Image& x0, const Schedule& s, Process p, int t, uint32_t seed, unsigned threads = 0);
