@@ -200,7 +200,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
         int max_side = 0, columns = 0, gap = 8, fps = 10, loop = 0, width = 960, height = 540;
         double hold_first = 0, hold_last = 0;
         CLI::Option* labels_opt = nullptr;
-        std::string title, compare;
+        std::string title, compare, x_axis = "t";
         std::vector<std::string> pins;
         int64_t max_pixels = ddpm::ImageLimits{}.max_pixels;
     };
@@ -240,7 +240,8 @@ void add_export_command(CLI::App& app, int& exit_code) {
         "  ddpm-viz export --schedule cosine --out cosine.csv\n"
         "  ddpm-viz export chelsea --t 0,100,250,500,750 --compare \"cosine;linear;flow --shift 3\" --max-side 128 --out compare.png\n"
         "  ddpm-viz export --plot --curves alpha_bar,sqrt_one_minus_alpha_bar --pin \"--schedule cosine\" --t 300 --out alpha_bar.png\n"
-        "  ddpm-viz export --plot --curves snr --log-y --pin \"--schedule cosine\" --pin \"--schedule flow\" --out snr.png");
+        "  ddpm-viz export --plot --curves snr --log-y --pin \"--schedule cosine\" --pin \"--schedule flow\" --out snr.png\n"
+        "  ddpm-viz export --plot --curves signal,noise --x-axis log_snr --pin \"--schedule flow\" --out by_noise.png");
     cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF) or embedded sample chelsea|astronaut|coffee (default: chelsea)")
         ->type_name("IMAGE");
     f->schedule.add_to(*cmd);
@@ -292,6 +293,10 @@ void add_export_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--height", f->height, "Plot height in pixels, 150 to 8192")->capture_default_str()->group("Plot");
     cmd->add_flag("--log-y", f->log_y, "Plot: log10 y axis (positive values)")->group("Plot");
     cmd->add_option("--title", f->title, "Plot title (default: the schedule names)")->group("Plot");
+    cmd->add_option("--x-axis", f->x_axis,
+                    "Plot x axis: t, t/T (also u: schedules of different T line up) or log_snr (the same noise level "
+                    "lines up; high on the left)")
+        ->type_name("t|t/T|log_snr")->capture_default_str()->group("Plot");
     cmd->add_option("--pin", f->pins,
                     "Plot: another schedule on the same axes, as schedule flags in quotes, e.g. --pin \"--schedule cosine\" "
                     "(repeatable, up to 4; each gets its own dash)")
@@ -354,6 +359,9 @@ void add_export_command(CLI::App& app, int& exit_code) {
                     return usage("--curves: '" + name + "' is not a schedule column (see ddpm-viz schedule)");
             if (r.plot.curves.empty()) return usage("--curves needs at least one column name");
             r.plot.width = f->width, r.plot.height = f->height, r.plot.log_y = f->log_y, r.plot.title = f->title;
+            const auto x_axis = ddpm::parse_plot_x_axis(f->x_axis);
+            if (!x_axis) return usage("--x-axis " + f->x_axis + " is not one of t, t/T (u), log_snr");
+            r.plot.x_axis = *x_axis;
             if (f->pins.size() > 4) return usage("--pin: at most 4 pinned schedules, got " + std::to_string(f->pins.size()));
             for (const auto& spec : f->pins) {
                 auto pin = parse_schedule_spec(spec);

@@ -400,13 +400,9 @@ std::string manifest_json(const ExportRequest& r, const std::vector<std::string>
     json names = json::array();
     for (const auto& f : files) names.push_back(fs::path(f).filename().string());
     m["files"] = names;
-    m["schedule"] = {{"schedule", schedule_name(r.params.kind)},
-                     {"T", r.params.T},
-                     {"beta_start", r.params.beta_start},
-                     {"beta_end", r.params.beta_end},
-                     {"cosine_s", r.params.cosine_s},
-                     {"max_beta", r.params.max_beta},
-                     {"zero_terminal_snr", r.params.zero_terminal_snr}};
+    // The kind's own parameters, as the schedule table, probe and stats write them: opening the manifest
+    // as a session (or reading it in a script) rebuilds this schedule, whatever its family.
+    m["schedule"] = json::parse(schedule_params_json(r.params));
     if (export_needs_image(r.kind)) {
         char hash[17];
         std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(r.input_hash));
@@ -429,7 +425,8 @@ std::string manifest_json(const ExportRequest& r, const std::vector<std::string>
     case ExportKind::Gif: m["gif"] = {{"delay_cs", r.gif.delay_cs}, {"loop", r.gif.loop}}; break;
     case ExportKind::Mp4: m["video"] = {{"fps", r.video.fps}, {"codec", "h264"}}; break;
     case ExportKind::Plot:
-        m["plot"] = {{"width", r.plot.width}, {"height", r.plot.height}, {"curves", r.plot.curves}, {"marker_t", r.plot.marker_t}};
+        m["plot"] = {{"width", r.plot.width}, {"height", r.plot.height}, {"curves", r.plot.curves}, {"marker_t", r.plot.marker_t},
+                     {"x_axis", plot_x_axis_name(r.plot.x_axis)}};
         break;
     default: break;
     }
