@@ -169,7 +169,7 @@ TEST_CASE("x axis log_snr: high on the left, t found by noise level, infinities 
     REQUIRE(std::isinf(z.log_snr.back()));
     const plot::XAxis axis = plot::x_axis_for(a, ddpm::PlotXAxis::LogSnr);
     for (int t : {1, 2, 17, 300, 999, 1000}) CHECK(plot::t_at_x(axis, a.log_snr[std::size_t(t)], a.T()) == t);
-    CHECK(plot::t_at_x(axis, 1e9, a.T()) == 0);    // cleaner than t = 1: the clean image
+    CHECK(plot::t_at_x(axis, 1e9, a.T()) == 1);    // t = 0 (log_snr +inf) has no place on the axis: the slider reaches it
     CHECK(plot::t_at_x(axis, -1e9, a.T()) == a.T());
     plot::Series pin{"zero snr", "", z.alpha_bar};
     plot::place_series(pin, z, ddpm::PlotXAxis::LogSnr);
