@@ -91,13 +91,14 @@ ddpm::Result<Session> parse_session(const std::string& text, const std::string& 
         } else {
             s.image = j.value("image", std::string());
             s.t = j.value("t", -1);
-            if (j.contains("pins")) {
-                if (!j.at("pins").is_array()) return ddpm::Error{"\"pins\" is not a list"};
-                for (const auto& pin : j.at("pins")) {
-                    auto p = params_from(pin, "a pin");
-                    if (!p) return ddpm::Error{p.error()};
-                    s.pins.push_back(*p);
-                }
+        }
+        // Pins: a session's, or the other schedules of a compare or plot export.
+        if (j.contains("pins")) {
+            if (!j.at("pins").is_array()) return ddpm::Error{"\"pins\" is not a list"};
+            for (const auto& pin : j.at("pins")) {
+                auto p = params_from(pin, "a pin");
+                if (!p) return ddpm::Error{p.error()};
+                s.pins.push_back(*p);
             }
         }
         s.seed = j.value("seed", uint32_t(0));

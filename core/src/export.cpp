@@ -427,6 +427,9 @@ std::string manifest_json(const ExportRequest& r, const std::vector<std::string>
     case ExportKind::Plot:
         m["plot"] = {{"width", r.plot.width}, {"height", r.plot.height}, {"curves", r.plot.curves}, {"marker_t", r.plot.marker_t},
                      {"x_axis", plot_x_axis_name(r.plot.x_axis)}};
+        // The pinned schedules in full, as a session's "pins": the manifest reopens them.
+        m["pins"] = json::array();
+        for (const auto& p : r.plot.pins) m["pins"].push_back(json::parse(schedule_params_json(p)));
         break;
     default: break;
     }

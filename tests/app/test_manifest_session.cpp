@@ -119,3 +119,33 @@ TEST_CASE("the command line's manifests carry the new families' parameters", "[s
         CHECK(session->t == 3);
     }
 }
+
+TEST_CASE("a compare sheet's manifest opens as the Compare window with the other schedules pinned", "[session]") {
+    test::TempDir dir;
+    const std::string out = dir / "c.png";
+    const auto r = test::run_viz("export chelsea --t 0,300 --max-side 32 --compare 'cosine;flow --shift 3;laplace --mu 1' --out '" + out + "'");
+    REQUIRE(r.code == 0);
+    auto session = parse_session(test::slurp(out + ".manifest.json"), dir.path.string());
+    REQUIRE(session.ok());
+    CHECK(session->view == "compare");
+    CHECK(session->params == ddpm::default_params(ddpm::ScheduleKind::Cosine));
+    REQUIRE(session->pins.size() == 2);
+    ddpm::ScheduleParams flow = ddpm::default_params(ddpm::ScheduleKind::Flow), laplace = ddpm::default_params(ddpm::ScheduleKind::Laplace);
+    flow.shift = 3, laplace.mu = 1;
+    check_same_schedule(session->pins[0], flow);
+    check_same_schedule(session->pins[1], laplace);
+    CHECK(session->t == 0);
+}
+
+TEST_CASE("a plot's manifest keeps its pins", "[session]") {
+    test::TempDir dir;
+    const std::string out = dir / "p.png";
+    const auto r = test::run_viz("export --plot --x-axis log_snr --pin '--schedule edm --sigma-max 40' --out '" + out + "'");
+    REQUIRE(r.code == 0);
+    auto session = parse_session(test::slurp(out + ".manifest.json"), dir.path.string());
+    REQUIRE(session.ok());
+    REQUIRE(session->pins.size() == 1);
+    ddpm::ScheduleParams edm = ddpm::default_params(ddpm::ScheduleKind::Edm);
+    edm.sigma_max = 40;
+    check_same_schedule(session->pins[0], edm);
+}
