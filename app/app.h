@@ -96,6 +96,7 @@ struct App {
     double play_carry = 0;                // fraction of a step left from the last frame
     bool play_started = false;            // play began this frame: its time does not count
     bool log_y = false;
+    ddpm::PlotXAxis plot_x_axis = ddpm::PlotXAxis::T;   // the schedule plots' x: t, t/T or log_snr
     std::vector<PinnedSchedule> pinned;
     CompareState compare;
     ddpm::SamplingParams sampling;        // steps 0: no sampling subset
@@ -213,6 +214,8 @@ void save_app_settings(App& app);
 bool open_scheduler_config(App& app, const std::string& path);
 // The Schedule section (app/views/schedule_controls.cpp).
 void draw_schedule_controls_view(App& app);
+// The schedule plots' x axis choice: t, t/T or log_snr (app/views/schedule_controls.cpp).
+void draw_plot_x_axis_combo(App& app);
 // The T field: applied on Enter or focus loss, the -/+ buttons at once (app/panels.cpp).
 void draw_T_field(App& app);
 

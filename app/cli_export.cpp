@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -100,33 +101,101 @@ int run_compare(const Flags& f, const std::vector<int>& ts, const Usage& usage) 
     ddpm::FilmstripOptions o;
     o.columns = f.columns, o.gap = f.gap, o.labels = f.labels != "none";
     o.extra = f.labels == "alpha_bar" ? ddpm::FilmstripLabel::AlphaBar : f.labels == "snr" ? ddpm::FilmstripLabel::Snr : ddpm::FilmstripLabel::None;
-    std::vector<ddpm::Rgb8> rows;
     const int scale = img.width >= 256 ? 2 : 1;
     const int title_h = ddpm::text_height(scale) + 8;
-    int width = 0, height = 0;
-    for (const auto& s : schedules) {
+    // One schedule's row: its title band above its filmstrip. Every row has the first one's size
+    // (same tiles, t list and labels), so the sheet's size is known after one row and the rows are
+    // encoded as they are made: memory holds x0 and one row, whatever the number of schedules.
+    const auto make_row = [&](const ddpm::Schedule& s) {
         std::vector<ddpm::Rgb8> tiles;
         for (int t : ts) tiles.push_back(ddpm::to_rgb8(ddpm::q_sample(img, s, t, f.seed)));
-        rows.push_back(ddpm::render_filmstrip(tiles, ts, s, o));
-        width = std::max(width, rows.back().width);
-        height += rows.back().height + title_h;
-    }
-    ddpm::Rgb8 sheet{width, height, std::vector<uint8_t>(std::size_t(width) * height * 3, 255)};
-    static constexpr uint8_t kInk[3] = {0, 0, 0};
-    int y = 0;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        std::string label = ddpm::schedule_label(schedules[i].params);
-        if (ddpm::schedule_info(schedules[i].params.kind).family != ddpm::ScheduleFamily::VP)
+        const ddpm::Rgb8 strip = ddpm::render_filmstrip(tiles, ts, s, o);
+        tiles.clear();
+        ddpm::Rgb8 row{strip.width, strip.height + title_h, std::vector<uint8_t>(std::size_t(strip.width) * (strip.height + title_h) * 3, 255)};
+        std::copy(strip.pixels.begin(), strip.pixels.end(), row.pixels.begin() + std::size_t(title_h) * strip.width * 3);
+        std::string label = ddpm::schedule_label(s.params);
+        if (ddpm::schedule_info(s.params.kind).family != ddpm::ScheduleFamily::VP)
             label += "  (VP-scaled: x_t / sqrt(signal^2 + noise^2))";
-        ddpm::draw_text(sheet, f.gap, y + 6, label, scale, kInk);
-        y += title_h;
-        for (int r = 0; r < rows[i].height; ++r)
-            std::copy_n(rows[i].pixels.data() + std::size_t(r) * rows[i].width * 3, std::size_t(rows[i].width) * 3,
-                        sheet.pixels.data() + (std::size_t(y + r) * width) * 3);
-        y += rows[i].height;
+        static constexpr uint8_t kInk[3] = {0, 0, 0};
+        ddpm::draw_text(row, f.gap, 6, label, scale, kInk);
+        return row;
+    };
+
+    // The manifest: every schedule in full (the first as "schedule", the others as "pins", so the
+    // manifest opens as a session with the Compare window's panes).
+    nlohmann::ordered_json m;
+    m["ddpm_viz_version"] = DDPM_VERSION;
+    m["noise_generator"] = {{"name", "philox4x32-10"}, {"version", ddpm::rng::kVersion}};
+    m["kind"] = "compare-filmstrip";
+    m["files"] = {fs::path(f.out).filename().string(), fs::path(f.out).filename().string() + ".manifest.json"};
+    m["schedule"] = nlohmann::ordered_json::parse(ddpm::schedule_params_json(schedules[0].params));
+    auto pins = nlohmann::ordered_json::array();
+    for (std::size_t i = 1; i < schedules.size(); ++i) pins.push_back(nlohmann::ordered_json::parse(ddpm::schedule_params_json(schedules[i].params)));
+    m["pins"] = pins;
+    m["compare"] = f.compare;
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(ddpm::fnv1a64(loaded->bytes.data(), loaded->bytes.size())));
+    m["input"] = {{"path", loaded->source}, {"fnv1a64", hash}, {"width", img.width}, {"height", img.height}};
+    m["max_side"] = f.max_side;
+    m["seed"] = f.seed;
+    m["process"] = "closed";
+    m["t"] = ts;
+    m["view"] = "compare";
+    m["filmstrip"] = {{"columns", o.columns}, {"gap", o.gap}, {"labels", o.labels}, {"extra_label", f.labels == "alpha_bar" || f.labels == "snr" ? f.labels : "none"}};
+    const std::string manifest = m.dump(2) + "\n";
+    const std::string manifest_path = f.out + ".manifest.json";
+    std::error_code ec;
+    if (!f.force)
+        for (const auto& target : {f.out, manifest_path})
+            if (fs::exists(target, ec)) return fail(kExitFailure, target + " already exists; pass --force to replace it");
+
+    ddpm::Rgb8 row = make_row(schedules[0]);
+    const int width = row.width, row_h = row.height;
+    if (int64_t(row_h) * int64_t(schedules.size()) > ddpm::kMaxImageSide)
+        return fail(kExitFailure, "the comparison sheet would be " + std::to_string(int64_t(row_h) * int64_t(schedules.size())) +
+                                      " pixels tall, more than " + std::to_string(ddpm::kMaxImageSide) +
+                                      "; use a smaller --max-side, fewer timesteps or more --columns");
+    // Written under a temporary name and renamed at the end, as every export: no half-written sheet.
+    const std::string tmp = ddpm::temporary_sibling(f.out);
+    const ddpm::InterruptCleanup cleanup;
+    ddpm::temporaries::add(tmp);
+    std::FILE* file = std::fopen(tmp.c_str(), "wbx");
+    if (!file) {
+        ddpm::temporaries::forget(tmp);
+        return fail(kExitFailure, "could not write " + f.out + ": " + std::strerror(errno));
     }
-    auto status = ddpm::write_file_atomic(f.out, ddpm::encode_png(sheet), f.force);
-    if (!status) return fail(kExitFailure, status.error);
+    const auto sink = [&](const uint8_t* p, std::size_t n) -> ddpm::Status {
+        if (std::fwrite(p, 1, n, file) != n) return ddpm::Error{"could not write " + f.out + ": " + std::strerror(errno)};
+        return {};
+    };
+    ddpm::Status st;
+    {
+        ddpm::PngWriter png(width, row_h * int(schedules.size()), ddpm::png_prefers_no_filter(row), sink);
+        for (std::size_t i = 0; i < schedules.size() && st; ++i) {
+            if (i > 0) row = make_row(schedules[i]);
+            if (row.width != width || row.height != row_h) {
+                st = ddpm::Error{"the rows of the comparison differ in size; nothing was written"};   // cannot happen: same tiles
+                break;
+            }
+            st = png.add_rows(row.pixels.data(), row.height);
+        }
+        if (st) st = png.finish();
+    }
+    if (std::fclose(file) != 0 && st) st = ddpm::Error{"could not write " + f.out + ": " + std::strerror(errno)};
+    if (st) st = ddpm::write_file_atomic(manifest_path, std::vector<uint8_t>(manifest.begin(), manifest.end()), f.force);
+    if (st) {
+        fs::rename(tmp, f.out, ec);
+        if (ec) {
+            st = ddpm::Error{"could not write " + f.out + ": " + ec.message()};
+            fs::remove(manifest_path, ec);
+        }
+    }
+    if (!st) {
+        fs::remove(tmp, ec);
+        ddpm::temporaries::forget(tmp);
+        return fail(kExitFailure, st.error);
+    }
+    ddpm::temporaries::forget(tmp);
     return 0;
 }
 
@@ -201,7 +270,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
         int max_side = 0, columns = 0, gap = 8, fps = 10, loop = 0, width = 960, height = 540;
         double hold_first = 0, hold_last = 0;
         CLI::Option* labels_opt = nullptr;
-        std::string title, compare, lang;
+        std::string title, compare, lang, x_axis = "t";
         std::vector<std::string> pins;
         int64_t max_pixels = ddpm::ImageLimits{}.max_pixels;
     };
@@ -242,7 +311,8 @@ void add_export_command(CLI::App& app, int& exit_code) {
         "  ddpm-viz export --schedule cosine --out cosine.csv\n"
         "  ddpm-viz export chelsea --t 0,100,250,500,750 --compare \"cosine;linear;flow --shift 3\" --max-side 128 --out compare.png\n"
         "  ddpm-viz export --plot --curves alpha_bar,sqrt_one_minus_alpha_bar --pin \"--schedule cosine\" --t 300 --out alpha_bar.png\n"
-        "  ddpm-viz export --plot --curves snr --log-y --pin \"--schedule cosine\" --pin \"--schedule flow\" --out snr.png");
+        "  ddpm-viz export --plot --curves snr --log-y --pin \"--schedule cosine\" --pin \"--schedule flow\" --out snr.png\n"
+        "  ddpm-viz export --plot --curves signal,noise --x-axis log_snr --pin \"--schedule flow\" --out by_noise.png");
     cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF) or embedded sample chelsea|astronaut|coffee (default: chelsea)")
         ->type_name("IMAGE");
     f->schedule.add_to(*cmd);
@@ -297,6 +367,10 @@ void add_export_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--height", f->height, "Plot height in pixels, 150 to 8192")->capture_default_str()->group("Plot");
     cmd->add_flag("--log-y", f->log_y, "Plot: log10 y axis (positive values)")->group("Plot");
     cmd->add_option("--title", f->title, "Plot title (default: the schedule names)")->group("Plot");
+    cmd->add_option("--x-axis", f->x_axis,
+                    "Plot x axis: t, t/T (also u: schedules of different T line up) or log_snr (the same noise level "
+                    "lines up; high on the left)")
+        ->type_name("t|t/T|log_snr")->capture_default_str()->group("Plot");
     cmd->add_option("--pin", f->pins,
                     "Plot: another schedule on the same axes, as schedule flags in quotes, e.g. --pin \"--schedule cosine\" "
                     "(repeatable, up to 4; each gets its own dash)")
@@ -366,6 +440,9 @@ void add_export_command(CLI::App& app, int& exit_code) {
                     return usage("--curves: '" + name + "' is not a schedule column (see ddpm-viz schedule)");
             if (r.plot.curves.empty()) return usage("--curves needs at least one column name");
             r.plot.width = f->width, r.plot.height = f->height, r.plot.log_y = f->log_y, r.plot.title = f->title;
+            const auto x_axis = ddpm::parse_plot_x_axis(f->x_axis);
+            if (!x_axis) return usage("--x-axis " + f->x_axis + " is not one of t, t/T (u), log_snr");
+            r.plot.x_axis = *x_axis;
             if (f->pins.size() > 4) return usage("--pin: at most 4 pinned schedules, got " + std::to_string(f->pins.size()));
             for (const auto& spec : f->pins) {
                 auto pin = parse_schedule_spec(spec);

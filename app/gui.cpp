@@ -237,6 +237,7 @@ int run_gui(const GuiOptions& options) {
             if (auto ps = ddpm::make_schedule(p); ps && int(app.pinned.size()) < kMaxPinned)
                 app.pinned.push_back({ddpm::schedule_label(p), p, std::move(*ps)});
         app.compare.open = options.compare;
+        app.plot_x_axis = options.plot_x_axis;
         if (app.sampling.steps > 0)
             if (auto ts = ddpm::sampling_timesteps(app.schedule.T(), app.sampling)) app.sampling_ts = *ts;
         app.t = options.t.value_or(default_t(app.schedule));

@@ -15,6 +15,7 @@ struct GuiOptions {
     ddpm::SamplingParams sampling;   // --sampling-steps: marked on the plots
     std::vector<ddpm::ScheduleParams> pins;   // --pin: pinned at start
     bool compare = false;            // --compare-view: the Compare window open at start
+    ddpm::PlotXAxis plot_x_axis = ddpm::PlotXAxis::T;   // --plot-x-axis: the schedule plots' x axis
     std::optional<int> t;              // unset: the GUI's default
     uint32_t seed = 0;
     std::string view = "xt";           // "xt", "equation", "step", "compare", "toy2d" or "ribbon"

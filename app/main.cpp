@@ -68,6 +68,11 @@ static int run(int argc, char** argv) {
     app.add_option("--pin", pins, "Pin a schedule at start, as schedule flags in quotes: --pin \"--schedule cosine\" (up to 4)")
         ->type_name("FLAGS")->group("View");
     app.add_flag("--compare-view", gui.compare, "Open the Compare schedules window (A/B panes) at start")->group("View");
+    std::string plot_x_axis = "t";
+    app.add_option("--plot-x-axis", plot_x_axis,
+                   "The schedule plots' x axis: t, t/T (schedules of another T line up) or log_snr (the same noise level lines up)")
+        ->check([](const std::string& v) { return ddpm::parse_plot_x_axis(v) ? std::string() : "not one of t, t/T, log_snr"; })
+        ->type_name("t|t/T|log_snr")->capture_default_str()->group("View");
     app.add_option("--process", gui.process,
                    "closed: one eps, every frame a sample of q(x_t | x0); chain: one sample path of the Markov chain")
         ->check(CLI::IsMember({"closed", "chain"}))
@@ -115,6 +120,7 @@ static int run(int argc, char** argv) {
         if (!p) return fail(kExitUsage, "--pin \"" + spec + "\": " + p.error());
         gui.pins.push_back(*p);
     }
+    gui.plot_x_axis = *ddpm::parse_plot_x_axis(plot_x_axis);   // checked by the option
     if (t >= 0) gui.t = t;
     else if (app.count("--t")) return fail(kExitUsage, "--t must be 0 or more, got " + std::to_string(t));
     if (!window_size.empty()) {

@@ -5,6 +5,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -70,7 +71,14 @@ std::string default_export_ts(const App& app, const ExportSettings& s) {
 }
 
 std::string default_export_out(const App& app, const ExportSettings& s) {
-    const std::string stem = image_stem(app);
+    // The schedule is in every name, so exports of two schedules never overwrite each other.
+    const std::string slug = ddpm::schedule_slug(app.params);
+    // Spaces and shell or path characters of the image's name become '_' (UTF-8 letters stay).
+    std::string stem = image_stem(app);
+    for (char& ch : stem)
+        if (const auto u = static_cast<unsigned char>(ch); u < 0x80 && !std::isalnum(u) && ch != '.' && ch != '-' && ch != '_')
+            ch = '_';
+    stem += "_" + slug;
     const ExportChoice& c = choice_of(s);
     switch (c.kind) {
     case ExportKind::Frame: return stem + "_" + ddpm::sequence_file_name("x", app.t, app.schedule.T()).substr(2);
@@ -79,9 +87,9 @@ std::string default_export_out(const App& app, const ExportSettings& s) {
     case ExportKind::Gif: return stem + "_noising.gif";
     case ExportKind::Mp4: return stem + "_noising.mp4";
     case ExportKind::Npy: return stem + "_xt.npy";
-    case ExportKind::Plot: return c.log_snr_plot ? "log_snr_plot.png" : "schedule_plot.png";
-    case ExportKind::ScheduleCsv: return std::string("schedule_") + ddpm::schedule_name(app.params.kind) + ".csv";
-    case ExportKind::ScheduleJson: return std::string("schedule_") + ddpm::schedule_name(app.params.kind) + ".json";
+    case ExportKind::Plot: return (c.log_snr_plot ? "log_snr_plot_" : "schedule_plot_") + slug + ".png";
+    case ExportKind::ScheduleCsv: return "schedule_" + slug + ".csv";
+    case ExportKind::ScheduleJson: return "schedule_" + slug + ".json";
     }
     return "export";
 }
@@ -174,6 +182,9 @@ ddpm::Result<ddpm::ExportRequest> make_export_request(const App& app, const Expo
     if (c.log_snr_plot) r.plot.curves = {"log_snr"};
     else r.plot.curves = {"beta", "alpha_bar", "sqrt_alpha_bar", "sqrt_one_minus_alpha_bar"};
     r.plot.marker_t = app.t;
+    // As the window draws them: its x axis and pins.
+    r.plot.x_axis = app.plot_x_axis;
+    for (const auto& pin : app.pinned) r.plot.pins.push_back(pin.params);
     return r;
 }
 

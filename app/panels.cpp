@@ -760,6 +760,8 @@ void draw_plots(App& app) {
     if (ImGui::Begin(titled(tr("Schedule plots"), "Schedule plots").c_str())) {
         ImGui::Checkbox(tr("log y"), &app.log_y);
         ImGui::SameLine();
+        draw_plot_x_axis_combo(app);
+        ImGui::SameLine();
         if (ImGui::Button(tr("Pin"))) {
             if (int(app.pinned.size()) == kMaxPinned) app.pinned.erase(app.pinned.begin());
             app.pinned.push_back({schedule_label(app.params), app.params, app.schedule});
@@ -792,15 +794,24 @@ void draw_plots(App& app) {
         const auto c = columns(app.schedule);
         for (int k = 0; k < 4; ++k) main.push_back({names[k], "", c[std::size_t(k)], colors[k], false});
         snr.push_back({"log_snr = ln SNR", "", app.schedule.log_snr, IM_COL32(200, 140, 255, 255), false});
+        // Each curve on the x axis by its own schedule (a pin's own T or log_snr).
+        std::size_t k_main = 0, k_snr = 0;
+        for (const auto& pin : app.pinned) {
+            for (int k = 0; k < 4; ++k) plot::place_series(main[k_main++], pin.schedule, app.plot_x_axis);
+            plot::place_series(snr[k_snr++], pin.schedule, app.plot_x_axis);
+        }
+        for (; k_main < main.size(); ++k_main) plot::place_series(main[k_main], app.schedule, app.plot_x_axis);
+        plot::place_series(snr[k_snr], app.schedule, app.plot_x_axis);
+        const plot::XAxis x_axis = plot::x_axis_for(app.schedule, app.plot_x_axis);
 
         const ImVec2 avail = ImGui::GetContentRegionAvail();
         const float spacing = ImGui::GetStyle().ItemSpacing.x;
         const float w0 = std::floor((avail.x - spacing) * 0.6f);
         plot::plot("schedule", main, app.schedule.T(), app.t, app.log_y, ImVec2(w0, avail.y), app.sampling_ts,
-                   &app.plot_axes[0]);
+                   &app.plot_axes[0], x_axis);
         ImGui::SameLine();
         plot::plot("log_snr", snr, app.schedule.T(), app.t, false, ImVec2(avail.x - w0 - spacing, avail.y),
-                   app.sampling_ts, &app.plot_axes[1]);
+                   app.sampling_ts, &app.plot_axes[1], x_axis);
     }
     ImGui::End();
 }

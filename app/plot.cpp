@@ -157,6 +157,87 @@ const Axis& AxisCache::fit(std::span<const std::span<const double>> series, bool
 int t_at(double u, int T) { return std::clamp(int(std::lround(u * T)), 0, T); }
 
 namespace {
+// The index of a falling sequence (log_snr over t) nearest to v; the ends take what lies beyond them.
+std::size_t nearest_falling(std::span<const double> xs, double v) {
+    if (xs.empty() || !(v < xs[0])) return 0;
+    std::size_t lo = 0, hi = xs.size() - 1;
+    if (v <= xs[hi]) return hi;
+    while (hi - lo > 1) {
+        const std::size_t mid = (lo + hi) / 2;
+        (xs[mid] > v ? lo : hi) = mid;
+    }
+    return std::isinf(xs[lo]) || (v - xs[hi]) < (xs[lo] - v) ? hi : lo;
+}
+}  // namespace
+
+XAxis x_axis_for(const ddpm::Schedule& s, ddpm::PlotXAxis mode) {
+    switch (mode) {
+    case ddpm::PlotXAxis::T: return {mode, {}, 1};
+    case ddpm::PlotXAxis::Fraction: return {mode, {}, 1.0 / std::max(1, s.T())};
+    case ddpm::PlotXAxis::LogSnr: return {mode, s.log_snr, 1};
+    }
+    return {};
+}
+
+void place_series(Series& series, const ddpm::Schedule& s, ddpm::PlotXAxis mode) {
+    series.x = mode == ddpm::PlotXAxis::LogSnr ? std::span<const double>(s.log_snr) : std::span<const double>{};
+    series.x_scale = mode == ddpm::PlotXAxis::Fraction ? 1.0 / std::max(1, s.T()) : 1.0;
+}
+
+double series_x(const Series& s, std::size_t i) { return s.x.empty() ? double(i) * s.x_scale : s.x[i]; }
+
+double axis_x(const XAxis& a, int t) {
+    if (!a.of_t.empty()) return a.of_t[std::size_t(std::clamp(t, 0, int(a.of_t.size()) - 1))];
+    return t * a.scale;
+}
+
+std::size_t index_at_x(const Series& s, double x) {
+    if (s.values.empty()) return 0;
+    const std::size_t last = s.values.size() - 1;
+    if (!s.x.empty()) return std::min(nearest_falling(s.x, x), last);
+    const double i = std::round(x / s.x_scale);
+    return std::isfinite(i) ? std::size_t(std::clamp(i, 0.0, double(last))) : 0;
+}
+
+int t_at_x(const XAxis& a, double x, int T) {
+    if (!a.of_t.empty()) return std::clamp(int(nearest_falling(a.of_t, x)), 0, T);
+    const double t = std::round(x / a.scale);
+    return std::isfinite(t) ? int(std::clamp(t, 0.0, double(T))) : 0;
+}
+
+XRange fit_x(std::span<const Series> series, const XAxis& a, int T) {
+    if (a.mode == ddpm::PlotXAxis::Fraction) return {0, 1};
+    if (a.mode == ddpm::PlotXAxis::T) {
+        int x_max = std::max(T, 1);
+        for (const auto& s : series) x_max = std::max(x_max, int(s.values.size()) - 1);
+        return {0, double(x_max)};
+    }
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    auto take = [&](double v) {
+        if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    };
+    // Falling sequences: the extremes are the first and last finite values, past any infinities at the ends.
+    auto scan = [&](std::span<const double> xs) {
+        for (std::size_t i = 0; i < xs.size(); ++i)
+            if (std::isfinite(xs[i])) {
+                take(xs[i]);
+                break;
+            }
+        for (std::size_t i = xs.size(); i-- > 0;)
+            if (std::isfinite(xs[i])) {
+                take(xs[i]);
+                break;
+            }
+    };
+    for (const auto& s : series) scan(s.x);
+    scan(a.of_t);
+    if (!(lo <= hi)) return {1, -1};
+    if (hi - lo < 1e-9) lo -= 1, hi += 1;
+    const double margin = 0.02 * (hi - lo);
+    return {hi + margin, lo - margin};
+}
+
+namespace {
 // A polyline with an on/off pattern along its length (in pixels); dash 0 is solid.
 void dashed_polyline(ImDrawList* draw, const std::vector<ImVec2>& pts, ImU32 color, float thickness, int dash, float px) {
     if (dash == 0 || pts.size() < 2) {
@@ -186,7 +267,7 @@ void dashed_polyline(ImDrawList* draw, const std::vector<ImVec2>& pts, ImU32 col
 }  // namespace
 
 bool plot(const char* id, std::span<const Series> series, int T, int& t, bool log_y, ImVec2 size, std::span<const int> marks,
-          AxisCache* cache) {
+          AxisCache* cache, const XAxis& xa) {
     ImGui::PushID(id);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     size.x = std::max(size.x, 120.0f);
@@ -216,15 +297,15 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
     const float width = std::max(1.0f, p1.x - p0.x), height = std::max(1.0f, p1.y - p0.y);
 
     std::vector<std::span<const double>> all;
-    int x_max = std::max(T, 1);
-    for (const auto& s : series) {
-        all.push_back(s.values);
-        x_max = std::max(x_max, int(s.values.size()) - 1);
-    }
+    for (const auto& s : series) all.push_back(s.values);
     const Axis y = cache ? cache->fit(all, log_y) : fit_axis(all, log_y);
-    auto to_screen = [&](double x, double v) {
-        return ImVec2(p0.x + float(x / x_max) * width, p1.y - float(y.to_unit(v)) * height);
+    const XRange xr = fit_x(series, xa, T);
+    // Off-axis x (log_snr +inf at t = 0, -inf at a zero-SNR end) lands on the nearer edge.
+    auto screen_x = [&](double x) {
+        const double u = (x - xr.left) / (xr.right - xr.left);
+        return p0.x + float(std::isnan(u) ? 0.0 : std::clamp(u, -0.01, 1.01)) * width;
     };
+    auto to_screen = [&](double x, double v) { return ImVec2(screen_x(x), p1.y - float(y.to_unit(v)) * height); };
 
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImU32 text_color = ImGui::GetColorU32(ImGuiCol_Text), dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
@@ -241,12 +322,22 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
         const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
         draw->AddText(ImVec2(p0.x - ts.x - 4, sy - ts.y * 0.5f), dim, label.c_str());
     }
-    // x ticks: timesteps
-    const float widest = ImGui::CalcTextSize(tick_label(x_max, 1).c_str()).x + ImGui::GetFontSize();
-    for (double v : t_ticks(x_max, width, widest)) {
-        const float sx = to_screen(v, y.lo).x;
+    // x ticks: timesteps, fractions of T, or log_snr (falling to the right)
+    std::vector<double> x_ticks;
+    double x_step = 1;
+    if (xa.mode == ddpm::PlotXAxis::T) {
+        const float widest = ImGui::CalcTextSize(tick_label(xr.right, 1).c_str()).x + ImGui::GetFontSize();
+        x_ticks = t_ticks(int(xr.right), width, widest);
+    } else {
+        const double lo = std::min(xr.left, xr.right), hi = std::max(xr.left, xr.right);
+        const int target = std::max(2, int(width / (ImGui::CalcTextSize("-00.0").x + 2 * ImGui::GetFontSize())));
+        x_ticks = linear_ticks(lo, hi, std::min(target, 10));
+        if (x_ticks.size() > 1) x_step = x_ticks[1] - x_ticks[0];
+    }
+    for (double v : x_ticks) {
+        const float sx = screen_x(v);
         draw->AddLine(ImVec2(sx, p0.y), ImVec2(sx, p1.y), grid);
-        const std::string label = tick_label(v, 1);
+        const std::string label = tick_label(v, x_step);
         const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
         draw->AddText(ImVec2(std::clamp(sx - ts.x * 0.5f, p0.x, p1.x - ts.x), p1.y + 3), dim, label.c_str());
     }
@@ -270,26 +361,26 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
                 points.clear();
             };
             for (std::size_t i = 0; i < n; i += (i + stride < n || i + 1 == n) ? stride : n - 1 - i) {
-                const double v = s.values[i];
-                if (!std::isfinite(v) || (log_y && v <= 0)) {
+                const double v = s.values[i], x = series_x(s, i);
+                if (!std::isfinite(v) || (log_y && v <= 0) || !std::isfinite(x)) {
                     flush();
                     continue;
                 }
-                points.push_back(to_screen(double(i), std::clamp(v, y.lo, y.hi)));
+                points.push_back(to_screen(x, std::clamp(v, y.lo, y.hi)));
             }
             flush();
         }
     // The sampler's timesteps: thin lines with a tick at the top.
     for (int m : marks) {
-        if (m < 0 || m > x_max) continue;
-        const float mx = to_screen(m, y.lo).x;
+        if (m < 0 || m > T) continue;
+        const float mx = screen_x(axis_x(xa, m));
         draw->AddLine(ImVec2(mx, p0.y), ImVec2(mx, p1.y), IM_COL32(255, 220, 120, 60), px);
         draw->AddLine(ImVec2(mx, p0.y), ImVec2(mx, p0.y + 6 * px), IM_COL32(255, 220, 120, 220), 2 * px);
     }
     draw->PopClipRect();
     draw->AddRect(p0, p1, grid);
     // The current t, over the frame and kept inside it, so t = 0 and t = T stay visible.
-    const float marker_x = std::clamp(to_screen(std::clamp(t, 0, x_max), y.lo).x, p0.x + px, p1.x - px);
+    const float marker_x = std::clamp(screen_x(axis_x(xa, std::clamp(t, 0, T))), p0.x + px, p1.x - px);
     draw->AddLine(ImVec2(marker_x, p0.y), ImVec2(marker_x, p1.y), ImGui::GetColorU32(ImGuiCol_Text, 0.8f), 1.5f * px);
 
     for (std::size_t k = 0; k < legend.size(); ++k) {
@@ -301,7 +392,9 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
     }
 
     const double u = std::clamp((ImGui::GetIO().MousePos.x - p0.x) / width, 0.0f, 1.0f);
-    const int t_mouse = t_at(u, x_max);
+    const double x_mouse = xr.left + u * (xr.right - xr.left);
+    // t mode keeps the old rounding over the whole axis (it may reach past T when a pin is longer).
+    const int t_mouse = xa.mode == ddpm::PlotXAxis::T ? t_at(u, int(xr.right)) : t_at_x(xa, x_mouse, T);
     bool changed = false;
     if (active && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
         const int t_new = std::min(t_mouse, T);
@@ -309,14 +402,21 @@ bool plot(const char* id, std::span<const Series> series, int T, int& t, bool lo
         t = t_new;
     }
     if (hovered || active) {
-        const float hx = to_screen(t_mouse, y.lo).x;
+        const float hx = xa.mode == ddpm::PlotXAxis::T ? screen_x(t_mouse) : p0.x + float(u) * width;
         draw->AddLine(ImVec2(hx, p0.y), ImVec2(hx, p1.y), ImGui::GetColorU32(ImGuiCol_Text, 0.35f));
         ImGui::BeginTooltip();
-        ImGui::Text(tr("t = %d"), t_mouse);
+        if (xa.mode == ddpm::PlotXAxis::LogSnr) ImGui::Text(tr("log_snr = %.3g (t = %d)"), x_mouse, t_mouse);
+        else if (xa.mode == ddpm::PlotXAxis::Fraction) ImGui::Text(tr("t/T = %.3f (t = %d)"), x_mouse, t_mouse);
+        else ImGui::Text(tr("t = %d"), t_mouse);
         for (const auto& s : series) {
-            if (t_mouse >= int(s.values.size())) continue;
+            // Each series at its own index for this x: a pin's t at the same t/T or the same log_snr.
+            const std::size_t i = xa.mode == ddpm::PlotXAxis::T ? std::size_t(t_mouse) : index_at_x(s, x_mouse);
+            if (i >= s.values.size()) continue;
             ImGui::PushStyleColor(ImGuiCol_Text, s.faint ? ImGui::GetColorU32(ImGuiCol_TextDisabled) : s.color);
-            ImGui::Text("%s = %.6g", (s.tooltip.empty() ? s.name : s.tooltip).c_str(), s.values[std::size_t(t_mouse)]);
+            if (xa.mode == ddpm::PlotXAxis::T)
+                ImGui::Text("%s = %.6g", (s.tooltip.empty() ? s.name : s.tooltip).c_str(), s.values[i]);
+            else
+                ImGui::Text(tr("%s = %.6g (t = %d)"), (s.tooltip.empty() ? s.name : s.tooltip).c_str(), s.values[i], int(i));
             ImGui::PopStyleColor();
         }
         ImGui::EndTooltip();

@@ -146,13 +146,14 @@ ddpm::Result<Session> parse_session(const std::string& text, const std::string& 
             s.t = j.value("t", -1);
             s.export_folder = j.value("export_folder", std::string());
             if (auto st = parse_views(j, s); !st) return ddpm::Error{st.error};
-            if (j.contains("pins")) {
-                if (!j.at("pins").is_array()) return ddpm::Error{"\"pins\" is not a list"};
-                for (const auto& pin : j.at("pins")) {
-                    auto p = params_from(pin, "a pin");
-                    if (!p) return ddpm::Error{p.error()};
-                    s.pins.push_back(*p);
-                }
+        }
+        // Pins: a session's, or the other schedules of a compare or plot export.
+        if (j.contains("pins")) {
+            if (!j.at("pins").is_array()) return ddpm::Error{"\"pins\" is not a list"};
+            for (const auto& pin : j.at("pins")) {
+                auto p = params_from(pin, "a pin");
+                if (!p) return ddpm::Error{p.error()};
+                s.pins.push_back(*p);
             }
         }
         s.seed = j.value("seed", uint32_t(0));

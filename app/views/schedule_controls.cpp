@@ -197,3 +197,14 @@ void draw_schedule_controls_view(App& app) {
         ImGui::PopTextWrapPos();
     }
 }
+
+void draw_plot_x_axis_combo(App& app) {
+    const char* items[] = {tr("x: t"), tr("x: t/T"), tr("x: log_snr")};
+    int mode = int(app.plot_x_axis);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+    if (ImGui::Combo("##plot x axis", &mode, items, 3)) app.plot_x_axis = ddpm::PlotXAxis(mode);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", tr("The plots' x axis: the timestep t; t/T, so schedules of another T line up; or log_snr, "
+                                   "so the same noise level lines up (clean on the left). The marker, the sampler's "
+                                   "timesteps and a click follow the current schedule's t."));
+}

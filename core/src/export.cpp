@@ -400,13 +400,9 @@ std::string manifest_json(const ExportRequest& r, const std::vector<std::string>
     json names = json::array();
     for (const auto& f : files) names.push_back(fs::path(f).filename().string());
     m["files"] = names;
-    m["schedule"] = {{"schedule", schedule_name(r.params.kind)},
-                     {"T", r.params.T},
-                     {"beta_start", r.params.beta_start},
-                     {"beta_end", r.params.beta_end},
-                     {"cosine_s", r.params.cosine_s},
-                     {"max_beta", r.params.max_beta},
-                     {"zero_terminal_snr", r.params.zero_terminal_snr}};
+    // The kind's own parameters, as the schedule table, probe and stats write them: opening the manifest
+    // as a session (or reading it in a script) rebuilds this schedule, whatever its family.
+    m["schedule"] = json::parse(schedule_params_json(r.params));
     if (export_needs_image(r.kind)) {
         char hash[17];
         std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(r.input_hash));
@@ -435,7 +431,11 @@ std::string manifest_json(const ExportRequest& r, const std::vector<std::string>
         m["hold"] = {{"first_s", r.hold_first}, {"last_s", r.hold_last}};
         break;
     case ExportKind::Plot:
-        m["plot"] = {{"width", r.plot.width}, {"height", r.plot.height}, {"curves", r.plot.curves}, {"marker_t", r.plot.marker_t}};
+        m["plot"] = {{"width", r.plot.width}, {"height", r.plot.height}, {"curves", r.plot.curves}, {"marker_t", r.plot.marker_t},
+                     {"x_axis", plot_x_axis_name(r.plot.x_axis)}};
+        // The pinned schedules in full, as a session's "pins": the manifest reopens them.
+        m["pins"] = json::array();
+        for (const auto& p : r.plot.pins) m["pins"].push_back(json::parse(schedule_params_json(p)));
         break;
     default: break;
     }

@@ -249,9 +249,26 @@ Rgb8 render_plot(const Schedule& main_schedule, const PlotOptions& o) {
     if (hi - lo < 1e-12) hi = lo + 1;
     const double ys = log_y ? std::max(1.0, std::ceil((hi - lo) / 6)) : nice_step(hi - lo, 5);
     lo = std::floor(lo / ys + 1e-9) * ys, hi = std::ceil(hi / ys - 1e-9) * ys;   // whole ticks at both ends
-    const double x_max = same_T ? main_schedule.T() : 1.0;
-    const auto px = [&](double x) { return left + (x_max > 1 ? (x - 1) / (x_max - 1) : x) * pw; };
-    const auto xpos = [&](const Schedule& sc, int t) { return same_T ? px(t) : px(double(t) / sc.T()); };
+    const PlotXAxis x_axis = o.x_axis == PlotXAxis::T && !same_T ? PlotXAxis::Fraction : o.x_axis;
+    const double x_max = x_axis == PlotXAxis::T ? main_schedule.T() : 1.0;
+    // log_snr: the finite range of every schedule drawn, high (clean) on the left.
+    double snr_lo = INFINITY, snr_hi = -INFINITY;
+    if (x_axis == PlotXAxis::LogSnr) {
+        for (const auto* sc : all)
+            for (int t = 1; t <= sc->T(); ++t)
+                if (const double v = sc->log_snr[std::size_t(t)]; std::isfinite(v)) snr_lo = std::min(snr_lo, v), snr_hi = std::max(snr_hi, v);
+        if (!(snr_hi >= snr_lo)) snr_lo = -1, snr_hi = 1;
+        if (snr_hi - snr_lo < 1e-9) snr_lo -= 1, snr_hi += 1;
+    }
+    const auto px = [&](double x) {
+        if (x_axis == PlotXAxis::LogSnr) return left + (snr_hi - x) / (snr_hi - snr_lo) * pw;
+        return left + (x_max > 1 ? (x - 1) / (x_max - 1) : x) * pw;
+    };
+    // NaN where the point has no place on the axis (log_snr of +-inf): the curve breaks there.
+    const auto xpos = [&](const Schedule& sc, int t) {
+        const double x = plot_x(sc, x_axis, t);
+        return std::isfinite(x) ? px(x) : NAN;
+    };
     const auto py = [&](double v) { return top + (1 - (v - lo) / (hi - lo)) * ph; };
 
     for (double v = std::ceil(lo / ys) * ys; v <= hi + 1e-9 * ys; v += ys) {
@@ -261,7 +278,15 @@ Rgb8 render_plot(const Schedule& main_schedule, const PlotOptions& o) {
                                         : format_number(std::abs(v) < 1e-12 * ys ? 0.0 : v);
         draw_text(img, left - 6 * scale - text_width(label, scale), y - 4 * scale, label, scale, kAxis);
     }
-    if (same_T) {
+    if (x_axis == PlotXAxis::LogSnr) {
+        const double xs = nice_step(snr_hi - snr_lo, 8);
+        for (double v = std::ceil(snr_lo / xs - 1e-9) * xs; v <= snr_hi + 1e-9 * xs; v += xs) {
+            const int x = int(std::lround(px(v)));
+            fill_rect(img, x, top, x + 1, top + ph, kGrid);
+            const std::string label = format_number(std::abs(v) < 1e-9 * xs ? 0.0 : v);
+            draw_text(img, x - text_width(label, scale) / 2, top + ph + 6 * scale, label, scale, kAxis);
+        }
+    } else if (x_axis == PlotXAxis::T) {
         const int T = main_schedule.T();
         const double xs = std::max(1.0, nice_step(std::max(1, T - 1), 5));   // whole timesteps only
         for (double t = xs; t <= T; t += xs) {
@@ -280,9 +305,11 @@ Rgb8 render_plot(const Schedule& main_schedule, const PlotOptions& o) {
     }
     fill_rect(img, left, top, left + 1, top + ph + 1, kAxis);
     fill_rect(img, left, top + ph, left + pw + 1, top + ph + 1, kAxis);
-    const char* x_name = same_T ? label_tr("t") : label_tr("t/T");
+    const char* x_name = x_axis == PlotXAxis::LogSnr     ? label_tr("log_snr (noise grows to the right)")
+                         : x_axis == PlotXAxis::Fraction ? label_tr("t/T")
+                                                         : label_tr("t");
     draw_text(img, left + pw - text_width(x_name, scale), top + ph + 18 * scale, x_name, scale, kAxis);
-    if (o.marker_t >= 1 && o.marker_t <= main_schedule.T()) {
+    if (o.marker_t >= 1 && o.marker_t <= main_schedule.T() && std::isfinite(xpos(main_schedule, o.marker_t))) {
         const int x = int(std::lround(xpos(main_schedule, o.marker_t)));
         fill_rect(img, x, top, x + scale, top + ph, kMarker);
     }
@@ -314,9 +341,10 @@ Rgb8 render_plot(const Schedule& main_schedule, const PlotOptions& o) {
             bool have_prev = false;
             for (int t = 1; t <= sc.T(); ++t) {
                 double v = schedule_value(sc, c, t);
-                if (!std::isfinite(v) || (log_y && v <= 0)) { have_prev = false; continue; }
+                const double x = xpos(sc, t);
+                if (!std::isfinite(v) || (log_y && v <= 0) || !std::isfinite(x)) { have_prev = false; continue; }
                 if (log_y) v = std::max(std::log10(v), lo);
-                const double x = xpos(sc, t), y = py(v);
+                const double y = py(v);
                 if (have_prev) {
                     const double len = std::hypot(x - prev_x, y - prev_y);
                     // Dashes follow the curve's length; short segments are kept or skipped whole.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cctype>
 #include <cfloat>
 #include <charconv>
 #include <cmath>
@@ -598,6 +599,40 @@ int t_for_log_snr(const Schedule& s, double log_snr) {
     }
     const double a = s.log_snr[std::size_t(lo)], b = s.log_snr[std::size_t(hi)];
     return std::isinf(a) || (log_snr - b) < (a - log_snr) ? hi : lo;
+}
+
+std::string schedule_slug(const ScheduleParams& p) {
+    std::string slug = schedule_name(p.kind);
+    if (p.shift != 1) slug += "-shift" + number_text(p.shift);
+    if (p.zero_terminal_snr) slug += "-zsnr";
+    if (p.T != 1000) slug += "-T" + std::to_string(p.T);
+    for (char& c : slug)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') c = '-';
+    return slug;
+}
+
+const char* plot_x_axis_name(PlotXAxis axis) {
+    for (const auto& a : kPlotXAxes)
+        if (a.axis == axis) return a.name;
+    return "t";
+}
+
+std::optional<PlotXAxis> parse_plot_x_axis(std::string_view name) {
+    for (const auto& a : kPlotXAxes)
+        if (name == a.name) return a.axis;
+    if (name == "u" || name == "fraction") return PlotXAxis::Fraction;
+    if (name == "log-snr") return PlotXAxis::LogSnr;
+    return std::nullopt;
+}
+
+double plot_x(const Schedule& s, PlotXAxis axis, int t) {
+    assert(t >= 0 && t <= s.T());
+    switch (axis) {
+    case PlotXAxis::T: return t;
+    case PlotXAxis::Fraction: return double(t) / s.T();
+    case PlotXAxis::LogSnr: return s.log_snr[std::size_t(t)];
+    }
+    return t;
 }
 
 }  // namespace ddpm

@@ -99,18 +99,18 @@ TEST_CASE("the panel's defaults: names from the image, t lists from T", "[export
     open_cat(app);
     ExportSettings s;
     s.kind = choice_index(ddpm::ExportKind::Frame);
-    CHECK(default_export_out(app, s) == "chelsea_t123.png");
+    CHECK(default_export_out(app, s) == "chelsea_cosine-T500_t123.png");
     s.kind = choice_index(ddpm::ExportKind::Sequence);
-    CHECK(default_export_out(app, s) == "chelsea_frames/");
+    CHECK(default_export_out(app, s) == "chelsea_cosine-T500_frames/");
     CHECK(default_export_ts(app, s) == "0:500:10");
     CHECK(make_export_request(app, s)->ts.size() == 51);
     s.kind = choice_index(ddpm::ExportKind::Filmstrip);
     CHECK(default_export_ts(app, s) == "0,25,50,125,250,500");
     s.kind = choice_index(ddpm::ExportKind::ScheduleCsv);
-    CHECK(default_export_out(app, s) == "schedule_cosine.csv");
+    CHECK(default_export_out(app, s) == "schedule_cosine-T500.csv");
     app.image_source = "embedded:astronaut.png";
     s.kind = choice_index(ddpm::ExportKind::Gif);
-    CHECK(default_export_out(app, s) == "astronaut_noising.gif");
+    CHECK(default_export_out(app, s) == "astronaut_cosine-T500_noising.gif");
     s.kind = choice_index(ddpm::ExportKind::Plot, true);
     CHECK(make_export_request(app, s)->plot.curves == std::vector<std::string>{"log_snr"});
 }
@@ -201,4 +201,35 @@ TEST_CASE("the export folder must be a folder, and is remembered in the settings
     ExportSettings s = third.export_panel->settings;
     s.kind = choice_index(ddpm::ExportKind::Npy);
     CHECK(make_export_request(third, s)->out == dir / "out/chelsea_xt.npy");
+}
+
+TEST_CASE("default file names carry the schedule, in safe characters only", "[export]") {
+    App app;
+    open_cat(app);
+    app.params = ddpm::default_params(ddpm::ScheduleKind::Flow);
+    app.params.shift = 3;
+    app.schedule = *ddpm::make_schedule(app.params);
+    app.t = 500;
+    ExportSettings s;
+    s.kind = choice_index(ddpm::ExportKind::Frame);
+    CHECK(default_export_out(app, s) == "chelsea_flow-shift3_t0500.png");
+    s.kind = choice_index(ddpm::ExportKind::Plot);
+    CHECK(default_export_out(app, s) == "schedule_plot_flow-shift3.png");
+    app.params = ddpm::default_params(ddpm::ScheduleKind::ScaledLinear);
+    app.params.zero_terminal_snr = true;
+    app.params.shift = 1.5;
+    app.schedule = *ddpm::make_schedule(app.params);
+    app.image_source = "/photos/my cat: \"best\".png";
+    s.kind = choice_index(ddpm::ExportKind::Filmstrip);
+    CHECK(default_export_out(app, s) == "my_cat___best__scaled-linear-shift1.5-zsnr_filmstrip.png");
+    // The plot export draws what the window shows: its x axis and pins.
+    app.plot_x_axis = ddpm::PlotXAxis::LogSnr;
+    app.pinned.push_back({"cosine", ddpm::default_params(ddpm::ScheduleKind::Cosine),
+                          *ddpm::make_schedule(ddpm::default_params(ddpm::ScheduleKind::Cosine))});
+    s.kind = choice_index(ddpm::ExportKind::Plot);
+    const auto r = make_export_request(app, s);
+    REQUIRE(r.ok());
+    CHECK(r->plot.x_axis == ddpm::PlotXAxis::LogSnr);
+    REQUIRE(r->plot.pins.size() == 1);
+    CHECK(r->plot.pins[0] == ddpm::default_params(ddpm::ScheduleKind::Cosine));
 }

@@ -130,3 +130,59 @@ TEST_CASE("Timestep ticks are whole steps whose labels never overlap", "[plot]")
                 CHECK(t <= T);
             }
 }
+
+namespace {
+// The t of s whose log_snr is nearest to x, by a plain scan (t = 0 is +inf, never nearest).
+int nearest_by_scan(const ddpm::Schedule& s, double x) {
+    int best = 0;
+    double d = std::numeric_limits<double>::infinity();
+    for (int t = 0; t <= s.T(); ++t)
+        if (std::abs(s.log_snr[std::size_t(t)] - x) < d) d = std::abs(s.log_snr[std::size_t(t)] - x), best = t;
+    return best;
+}
+}  // namespace
+
+TEST_CASE("x axis t/T: a pin of another T is read at its own t for the same fraction", "[plot]") {
+    const auto a = *ddpm::make_schedule({});                       // linear, T = 1000
+    auto p = ddpm::default_params(ddpm::ScheduleKind::Cosine);
+    p.T = 250;
+    const auto b = *ddpm::make_schedule(p);
+    const plot::XAxis axis = plot::x_axis_for(a, ddpm::PlotXAxis::Fraction);
+    CHECK(plot::axis_x(axis, 400) == Approx(0.4));
+    CHECK(plot::t_at_x(axis, 0.4, a.T()) == 400);
+    plot::Series pin{"cosine", "", b.alpha_bar};
+    plot::place_series(pin, b, ddpm::PlotXAxis::Fraction);
+    CHECK(plot::series_x(pin, 100) == Approx(0.4));
+    CHECK(plot::index_at_x(pin, 0.4) == 100);
+    CHECK(plot::index_at_x(pin, 2.0) == 250);   // past the end: the last t
+    const plot::Series pins[] = {pin};
+    const auto range = plot::fit_x(pins, axis, a.T());
+    CHECK(range.left == 0);
+    CHECK(range.right == 1);
+}
+
+TEST_CASE("x axis log_snr: high on the left, t found by noise level, infinities left out", "[plot]") {
+    const auto a = *ddpm::make_schedule({});
+    auto zp = ddpm::default_params(ddpm::ScheduleKind::ScaledLinear);
+    zp.zero_terminal_snr = true;   // log_snr_T = -inf
+    const auto z = *ddpm::make_schedule(zp);
+    REQUIRE(std::isinf(z.log_snr.back()));
+    const plot::XAxis axis = plot::x_axis_for(a, ddpm::PlotXAxis::LogSnr);
+    for (int t : {1, 2, 17, 300, 999, 1000}) CHECK(plot::t_at_x(axis, a.log_snr[std::size_t(t)], a.T()) == t);
+    CHECK(plot::t_at_x(axis, 1e9, a.T()) == 1);    // t = 0 (log_snr +inf) has no place on the axis: the slider reaches it
+    CHECK(plot::t_at_x(axis, -1e9, a.T()) == a.T());
+    plot::Series pin{"zero snr", "", z.alpha_bar};
+    plot::place_series(pin, z, ddpm::PlotXAxis::LogSnr);
+    for (double x : {8.0, 3.3, 0.0, -2.5, -9.0, -30.0}) {
+        INFO(x);
+        CHECK(int(plot::index_at_x(pin, x)) == nearest_by_scan(z, x));
+    }
+    const plot::Series series[] = {plot::Series{"a", "", a.alpha_bar}, pin};
+    const auto range = plot::fit_x(series, axis, a.T());
+    // From the highest finite log_snr of either (t = 1) to the lowest finite one, with a small margin.
+    const double hi = std::max(a.log_snr[1], z.log_snr[1]);
+    const double lo = std::min(a.log_snr[1000], z.log_snr[999]);
+    CHECK(range.left > range.right);
+    CHECK(range.left == Approx(hi + 0.02 * (hi - lo)));
+    CHECK(range.right == Approx(lo - 0.02 * (hi - lo)));
+}

@@ -138,3 +138,40 @@ TEST_CASE("export --compare: one filmstrip row per schedule, the same noise", "[
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Catch::Contains("quadratic"));
 }
+
+TEST_CASE("export --compare streams its rows: each row is that schedule's own sheet, and a manifest names them all", "[cli]") {
+    test::TempDir dir;
+    const std::string cat = "'" DDPM_SOURCE_DIR "/assets/chelsea.png'";
+    const std::vector<std::string> specs = {"cosine", "flow --shift 3", "edm --rho 5"};
+    const std::string common = "export " + cat + " --t 0,200,700 --max-side 48 --seed 7 --labels alpha_bar ";
+    auto r = test::run_viz(common + "--compare 'cosine;flow --shift 3;edm --rho 5' --out '" + (dir / "all.png") + "'");
+    REQUIRE(r.code == 0);
+    const auto sheet = ddpm::load_image(dir / "all.png");
+    REQUIRE(sheet.ok());
+    int y = 0;
+    for (std::size_t k = 0; k < specs.size(); ++k) {
+        INFO(specs[k]);
+        const std::string one = dir / ("one" + std::to_string(k) + ".png");
+        REQUIRE(test::run_viz(common + "--compare '" + specs[k] + "' --out '" + one + "'").code == 0);
+        const auto row = ddpm::load_image(one);
+        REQUIRE(row.ok());
+        REQUIRE(row->width == sheet->width);
+        const std::size_t n = std::size_t(row->width) * row->height * 3;
+        CHECK(std::equal(row->data.begin(), row->data.end(), sheet->data.begin() + std::ptrdiff_t(std::size_t(y) * row->width * 3)));
+        y += row->height;
+        CHECK(n == row->data.size());
+    }
+    CHECK(y == sheet->height);
+    const std::string manifest = test::slurp(dir / "all.png.manifest.json");
+    CHECK_THAT(manifest, Catch::Contains("\"kind\": \"compare-filmstrip\""));
+    CHECK_THAT(manifest, Catch::Contains("\"view\": \"compare\""));
+    CHECK_THAT(manifest, Catch::Contains("\"rho\": 5"));
+    CHECK_THAT(manifest, Catch::Contains("\"shift\": 3"));
+    // An existing sheet is kept, and no temporary is left beside it.
+    const std::string before = test::slurp(dir / "all.png");
+    r = test::run_viz(common + "--compare 'linear' --out '" + (dir / "all.png") + "'");
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::Contains("--force"));
+    CHECK(test::slurp(dir / "all.png") == before);
+    for (const auto& name : test::listing(dir.path)) CHECK(name.find(".tmp") == std::string::npos);
+}

@@ -86,6 +86,15 @@ TEST_CASE("scheduler configs of SD 1.5, SD 2.1, SDXL, IF and SD3", "[sampling]")
     // Stable Diffusion's sigma_max = sqrt((1 - alpha_bar) / alpha_bar) at t = T is 14.6146
     CHECK(make_schedule(sd15->params)->sigma[1000] == Approx(14.6146).margin(1e-4));
 
+    // The same model's config as diffusers 0.17 re-saves it, every default written out.
+    auto saved = parse_scheduler_config(fixture("sd15_saved.json"), "sd15_saved.json");
+    REQUIRE(saved.ok());
+    CHECK(saved->params == sd15->params);
+    CHECK(saved->sampling == sd15->sampling);
+    CHECK(saved->warnings.empty());
+    for (const char* key : {"clip_sample_range", "dynamic_thresholding_ratio", "prediction_type", "sample_max_value", "thresholding"})
+        CHECK(std::count(saved->ignored.begin(), saved->ignored.end(), key) == 1);
+
     auto sd21 = parse_scheduler_config(fixture("sd21.json"), "sd21.json");
     REQUIRE(sd21.ok());
     CHECK(sd21->params == sd15->params);   // the same betas; v-prediction does not change q(x_t | x0)

@@ -72,6 +72,9 @@ struct PlotOptions {
     bool log_y = false;       // log10 y axis over the positive values
     std::string title;        // "" : the schedule's label (and the pins')
     std::vector<ScheduleParams> pins;   // more schedules on the same axes, each with its own dash
+    // t, t/T or log_snr (high on the left, so noise grows to the right as with t). With t and pins of
+    // another T the axis is t/T, since their t do not line up.
+    PlotXAxis x_axis = PlotXAxis::T;
 };
 
 // Everything an export needs, by value, so a worker thread can own it.

@@ -118,10 +118,29 @@ std::string number_text(double v);
 // "cosine s=0.008 T=1000", "flow shift=3 T=1000", "linear 0.0001..0.02 T=1000 zero-SNR".
 std::string schedule_label(const ScheduleParams& p);
 
+// A short name for file names, letters, digits, '.', '-' only: "cosine", "flow-shift3",
+// "scaled-linear-zsnr", "linear-T500" (T when not 1000).
+std::string schedule_slug(const ScheduleParams& p);
+
 // Betas from a file's text: one number per line, or a CSV with a header that has a column named beta.
 Result<std::vector<double>> parse_betas(std::string_view text, const std::string& file_name);
 
 // The t where s's log_snr is nearest to log_snr (the same noise level in another schedule), 0..T.
 int t_for_log_snr(const Schedule& s, double log_snr);
+
+// The x axis of a schedule plot: the timestep t, the fraction t/T (schedules of different T line up),
+// or log_snr (the same noise level lines up: how far apart two schedules really are).
+enum class PlotXAxis { T, Fraction, LogSnr };
+struct PlotXAxisName {
+    PlotXAxis axis;
+    const char* name;   // CLI value, manifest value, UI label
+};
+inline constexpr std::array<PlotXAxisName, 3> kPlotXAxes{{
+    {PlotXAxis::T, "t"}, {PlotXAxis::Fraction, "t/T"}, {PlotXAxis::LogSnr, "log_snr"}}};
+const char* plot_x_axis_name(PlotXAxis axis);
+// "t", "t/T" (or "u", "fraction"), "log_snr" (or "log-snr").
+std::optional<PlotXAxis> parse_plot_x_axis(std::string_view name);
+// Where t of s sits on that axis: t, t / T, or log_snr_t (+inf at t = 0; -inf at a zero-SNR end).
+double plot_x(const Schedule& s, PlotXAxis axis, int t);
 
 }  // namespace ddpm
