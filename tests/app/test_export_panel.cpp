@@ -200,7 +200,7 @@ TEST_CASE("the export folder must be a folder, and is remembered in the settings
     REQUIRE(third.export_panel);
     ExportSettings s = third.export_panel->settings;
     s.kind = choice_index(ddpm::ExportKind::Npy);
-    CHECK(make_export_request(third, s)->out == dir / "out/chelsea_xt.npy");
+    CHECK(make_export_request(third, s)->out == dir / "out/chelsea_cosine-T500_xt.npy");
 }
 
 TEST_CASE("default file names carry the schedule, in safe characters only", "[export]") {
