@@ -178,6 +178,7 @@ int run_gui(const GuiOptions& options) {
         if (w > 0 && h > 0) window_width = std::min(window_width, w), window_height = std::min(window_height, h);
     }
     GLFWwindow* window = glfwCreateWindow(window_width, window_height, "ddpm-viz", nullptr, nullptr);
+    ddpm::gpu::keep_gl_driver_loaded();   // the sanitizer build's leak check (headless_gl.h)
     if (!window)
         return fail(kExitFailure, "OpenGL 3.3 is not available on this display (" + glfw_error_text() +
                                       "); ddpm-viz needs an OpenGL 3.3 core driver such as Mesa");

@@ -111,4 +111,19 @@ void BM_export_sequence(benchmark::State& state) {
 }
 BENCHMARK(BM_export_sequence)->Arg(512)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// One GIF frame (median cut + Floyd-Steinberg, one thread) of a 256x256 frame: t = 0 is the photo,
+// t = 500 mostly noise, whose colours touch most of the 32768 histogram bins.
+void BM_gif_frame(benchmark::State& state) {
+    const Image x0 = smooth_image(256);
+    const Rgb8 frame = to_rgb8(q_sample(x0, *make_schedule({}), int(state.range(0)), 1));
+    std::size_t bytes = 0;
+    for (auto _ : state) {
+        auto gif = encode_gif({frame}, {}, 1);
+        if (!gif) state.SkipWithError(gif.error().c_str());
+        else bytes = gif->size();
+    }
+    state.counters["bytes"] = double(bytes);
+}
+BENCHMARK(BM_gif_frame)->Arg(0)->Arg(500)->Unit(benchmark::kMillisecond);
+
 }  // namespace

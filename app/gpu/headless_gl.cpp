@@ -3,6 +3,8 @@
 #include <EGL/egl.h>
 #include <EGL/eglext.h>
 #include <glad/gl.h>
+#include <dlfcn.h>
+#include <link.h>
 
 #include <cstdio>
 #include <cstring>
@@ -19,6 +21,20 @@ Error egl_error(const std::string& what) {
 GLADapiproc egl_proc(const char* name) { return reinterpret_cast<GLADapiproc>(eglGetProcAddress(name)); }
 }  // namespace
 
+void keep_gl_driver_loaded() {
+#ifdef __SANITIZE_ADDRESS__
+    dl_iterate_phdr(
+        [](dl_phdr_info* info, std::size_t, void*) {
+            const char* name = info->dlpi_name;
+            if (name && (std::strstr(name, "_dri.so") || std::strstr(name, "libgallium") || std::strstr(name, "libLLVM") ||
+                         std::strstr(name, "libEGL_mesa") || std::strstr(name, "libGLX_mesa") || std::strstr(name, "libglapi")))
+                dlopen(name, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);   // a reference never dropped
+            return 0;
+        },
+        nullptr);
+#endif
+}
+
 Result<std::unique_ptr<HeadlessGl>> HeadlessGl::create() {
     const char* extensions = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
     if (!extensions || !std::strstr(extensions, "EGL_MESA_platform_surfaceless"))
@@ -28,6 +44,7 @@ Result<std::unique_ptr<HeadlessGl>> HeadlessGl::create() {
     EGLDisplay display = eglGetPlatformDisplay(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, nullptr);
     if (display == EGL_NO_DISPLAY) return egl_error("no surfaceless display");
     if (!eglInitialize(display, nullptr, nullptr)) return egl_error("eglInitialize failed");
+    keep_gl_driver_loaded();
     gl->display_ = display;
     if (!eglBindAPI(EGL_OPENGL_API)) return egl_error("desktop OpenGL is not supported");
 
