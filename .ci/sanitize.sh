@@ -35,7 +35,7 @@ cmake --build build-tsan -j"$jobs" --target ddpm-core-tests ddpm-cli-tests ddpm-
 echo "== libFuzzer: ${fuzz_seconds} s per target" >&2
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDPM_FUZZ=ON \
     -DDDPM_BUILD_TESTS=OFF -DDDPM_BUILD_BENCH=OFF >/dev/null
-targets=(image t_list schedule png_roundtrip scheduler_config betas toy_csv)
+targets=(image t_list schedule png_roundtrip scheduler_config betas toy_csv session)
 cmake --build build-fuzz -j"$jobs" --target "${targets[@]/#/fuzz_}"
 for t in "${targets[@]}"; do
     mkdir -p "build-fuzz/corpus/$t"
