@@ -24,6 +24,8 @@ json params_json(const ddpm::ScheduleParams& p) {
 
 ddpm::Result<ddpm::ScheduleParams> params_from(const json& j, const std::string& where) {
     if (!j.is_object()) return ddpm::Error{where + " is not an object"};
+    if (j.contains("schedule") && !j.at("schedule").is_string())
+        return ddpm::Error{where + ": \"schedule\" must be a schedule's name"};
     const auto name = j.value("schedule", std::string("linear"));
     auto kind = ddpm::parse_schedule_kind(name);
     if (!kind) return ddpm::Error{where + ": '" + name + "' is not a known schedule"};

@@ -116,6 +116,21 @@ TEST_CASE("broken sessions are errors that say what is wrong") {
     CHECK_FALSE(read_session("/nonexistent/scene.ddpmviz").ok());
 }
 
+TEST_CASE("a schedule's name that is not text is an error, not an exception (fuzz_session finding)") {
+    // tests/fuzz/corpus/session/finding-nested-schedule: a manifest-like file whose "schedule" object
+    // holds another "schedule" object; reading the name as text threw out of parse_session.
+    std::ifstream in(std::string(DDPM_SOURCE_DIR) + "/tests/fuzz/corpus/session/finding-nested-schedule");
+    REQUIRE(in);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto s = parse_session(text.str(), "");
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error() == "\"schedule\": \"schedule\" must be a schedule's name");
+    auto pin = parse_session(R"({"ddpm_viz_session": 1, "pins": [{"schedule": 3}]})", "");
+    REQUIRE_FALSE(pin.ok());
+    CHECK(pin.error() == "a pin: \"schedule\" must be a schedule's name");
+}
+
 TEST_CASE("sessions are recognised by name") {
     CHECK(is_session_path("scene.ddpmviz"));
     CHECK(is_session_path("/a/b/x.png.manifest.json"));
@@ -170,5 +185,8 @@ TEST_CASE("the views' bad values are errors naming the key") {
     CHECK(error(R"("toy": {"data": "spiral"})").find("\"toy\": \"data\" spiral is not a preset") == 0);
     CHECK(error(R"("toy": {"sampler": "euler"})") == "\"toy\": \"sampler\" must be ddpm or ddim, got euler");
     CHECK(error(R"("toy": {"n": 0})") == "\"toy\": n, steps and samples must be at least 1");
+    // A session is read before anything is allocated for it: no billion points from a hand-edited file.
+    CHECK(error(R"("toy": {"n": 1000000000})") == "\"toy\": n and samples must be at most 10000000 and steps at most 100000");
+    CHECK(error(R"("toy": {"steps": 100001})").find("steps at most 100000") != std::string::npos);
     CHECK(error(R"("probe": {"x": "left"})") == "a value of the session has the wrong type");
 }
