@@ -118,7 +118,8 @@ void add_toy_command(CLI::App& app, int& exit_code) {
         if (f->density && !f->reverse.empty()) return usage("--density and --reverse are separate modes; choose one");
         auto range = parse_range(f->range);
         if (!range) return usage(range.error());
-        const auto [lo, hi] = *range;
+        // Not a structured binding: the lambdas below capture these, which clang 14 refuses (C++20).
+        const double lo = range->first, hi = range->second;
 
         // The data.
         const bool points_mode = !f->density && f->reverse.empty();
