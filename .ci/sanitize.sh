@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc)
 fuzz_seconds=${DDPM_FUZZ_SECONDS:-30}
 root=$PWD
+stage() { echo "== $1 ($SECONDS s into the stage)" >&2; }
 
-echo "== ASan + UBSan: the whole suite" >&2
+stage "ASan + UBSan: the whole suite"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDPM_SANITIZE=ON -DDDPM_BUILD_BENCH=OFF >/dev/null
 cmake --build build-asan -j"$jobs"
 (
@@ -22,7 +23,7 @@ cmake --build build-asan -j"$jobs"
     cd build-asan && ctest --output-on-failure -j"$jobs"
 )
 
-echo "== ThreadSanitizer: the tests that use threads" >&2
+stage "ThreadSanitizer: the tests that use threads"
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDPM_TSAN=ON -DDDPM_BUILD_BENCH=OFF >/dev/null
 cmake --build build-tsan -j"$jobs" --target ddpm-core-tests ddpm-cli-tests ddpm-app-tests
 (
@@ -32,7 +33,7 @@ cmake --build build-tsan -j"$jobs" --target ddpm-core-tests ddpm-cli-tests ddpm-
     build-tsan/tests/ddpm-app-tests "[export]"
 )
 
-echo "== libFuzzer: ${fuzz_seconds} s per target" >&2
+stage "libFuzzer: ${fuzz_seconds} s per target"
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDPM_FUZZ=ON \
     -DDDPM_BUILD_TESTS=OFF -DDDPM_BUILD_BENCH=OFF >/dev/null
 targets=(image t_list schedule png_roundtrip scheduler_config betas toy_csv session)
@@ -45,4 +46,4 @@ for t in "${targets[@]}"; do
         grep -E "^(stat::number_of_executed_units|stat::new_units_added|==|SUMMARY|#[0-9]+ +DONE)" || true
      test "${PIPESTATUS[0]}" -eq 0)
 done
-echo "== sanitizers and fuzzing: clean" >&2
+stage "sanitizers and fuzzing: clean"
