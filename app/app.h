@@ -57,6 +57,12 @@ bool has_zenity();
 std::string run_zenity(bool folder, const std::string& title, const std::string& start = "");
 // One line of text cut to the space left with "..." at the front, the whole of it in a tooltip.
 void text_ellipsized(const std::string& text);
+// A window's place and size on first use (and on View > Reset layout), kept inside the display.
+void place_window(const App& app, ImVec2 pos, ImVec2 size);
+// SameLine() when an item `width` wide still fits on this line, else the next item starts a new one.
+void same_line_if_fits(float width);
+// A grey hint after the last item, or wrapped on lines of its own when it does not fit there.
+void hint_text(const char* text);
 
 // A schedule kept as faint comparison curves.
 struct PinnedSchedule {

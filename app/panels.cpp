@@ -142,13 +142,6 @@ void scale_panels(ImVec2 from, ImVec2 to) {
         }
 }
 
-// First-use placement relative to the window (no imgui.ini yet); "Reset layout" applies it again.
-void place_window(const App& app, ImVec2 pos, ImVec2 size) {
-    const ImGuiCond cond = app.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
-    ImGui::SetNextWindowPos(pos, cond);
-    ImGui::SetNextWindowSize(size, cond);
-}
-
 struct Layout {
     float top, bottom, sidebar, image_height, width;
 };
@@ -171,6 +164,30 @@ std::string live_equation(const ddpm::gpu::XtUniforms& u) {
 }  // namespace
 
 // One line of text cut to the space left with "...", the whole of it in a tooltip.
+// Kept inside the display: at 1024x640, or at scale 2, a floating window's wished-for size can be
+// wider than the screen, and its text would run off the edge.
+void place_window(const App& app, ImVec2 pos, ImVec2 size) {
+    const ImGuiCond cond = app.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const float top = ImGui::GetFrameHeight();
+    size = ImVec2(std::min(size.x, display.x), std::min(size.y, display.y - top));
+    pos = ImVec2(std::clamp(pos.x, 0.0f, display.x - size.x), std::clamp(pos.y, top, display.y - size.y));
+    ImGui::SetNextWindowPos(pos, cond);
+    ImGui::SetNextWindowSize(size, cond);
+}
+
+void same_line_if_fits(float width) {
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
+}
+
+void hint_text(const char* text) {
+    same_line_if_fits(ImGui::CalcTextSize(text).x);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", text);
+    ImGui::PopStyleColor();
+}
+
 void text_ellipsized(const std::string& text) {
     const float avail = ImGui::GetContentRegionAvail().x;
     if (ImGui::CalcTextSize(text.c_str()).x <= avail) {

@@ -152,8 +152,7 @@ const std::vector<double>& kl_prior_of(App& app) {
 void draw_distribution_view(App& app) {
     DistributionViewState& d = app.distribution;
     if (!d.open || app.x0.empty()) return;
-    ImGui::SetNextWindowSize(ImVec2(620 * app.ui_scale, 580 * app.ui_scale), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowPos(ImVec2(380 * app.ui_scale, 60 * app.ui_scale), ImGuiCond_FirstUseEver);
+    place_window(app, ImVec2(380 * app.ui_scale, 60 * app.ui_scale), ImVec2(620 * app.ui_scale, 580 * app.ui_scale));
     if (!ImGui::Begin((std::string(tr("Distribution of x_t")) + "###Distribution of x_t").c_str(), &d.open)) {
         ImGui::End();
         return;

@@ -20,8 +20,7 @@ void section(const char* title, const char* body) {
 
 void draw_how_it_works(App& app) {
     if (!app.show_how_it_works) return;
-    ImGui::SetNextWindowSize(ImVec2(640 * app.ui_scale, 600 * app.ui_scale), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowPos(ImVec2(330 * app.ui_scale, 40 * app.ui_scale), ImGuiCond_FirstUseEver);
+    place_window(app, ImVec2(330 * app.ui_scale, 40 * app.ui_scale), ImVec2(640 * app.ui_scale, 600 * app.ui_scale));
     if (!ImGui::Begin((std::string(tr("How it works")) + "###How it works").c_str(), &app.show_how_it_works)) {
         ImGui::End();
         return;

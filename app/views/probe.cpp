@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <utility>
 
 #include "chain_views.h"
 #include "i18n.h"
@@ -34,8 +36,7 @@ void draw_probe_window(App& app) {
         cv.probe_key = key;
     }
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    ImGui::SetNextWindowSize(ImVec2(display.x * 0.42f, display.y * 0.42f), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowPos(ImVec2(display.x * 0.55f, display.y * 0.08f), ImGuiCond_FirstUseEver);
+    place_window(app, ImVec2(display.x * 0.55f, display.y * 0.08f), ImVec2(display.x * 0.42f, display.y * 0.42f));
     if (!ImGui::Begin((std::string(tr("Pixel probe")) + "###Pixel probe").c_str(), &app.probe_open)) {
         ImGui::End();
         return;
@@ -46,11 +47,26 @@ void draw_probe_window(App& app) {
         const char* names[3] = {"R", "G", "B"};
         if (ImGui::RadioButton(names[c], app.probe_channel == c)) app.probe_channel = c;
     }
-    ImGui::SameLine();
-    ImGui::TextDisabled("%s", tr("(click a pixel of x_t to probe it)"));
+    hint_text(tr("(click a pixel of x_t to probe it)"));
     const int ch = app.probe_channel;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float legend = ImGui::GetTextLineHeightWithSpacing();
+    // The legend, on as many lines as the window's width needs (a narrow window or scale 2).
+    char seeds[64];
+    std::snprintf(seeds, sizeof seeds, tr("chain, seeds %u..%u"), app.seed + 1, app.seed + kOtherSeeds);
+    const std::pair<ImVec4, const char*> entries[] = {
+        {ImVec4(1, 0.35f, 0.3f, 1), tr("chain path")},
+        {ImVec4(0.35f, 0.63f, 1, 1), tr("closed form")},
+        {ImGui::GetStyleColorVec4(ImGuiCol_Text), tr("mean sqrt(alpha_bar_t) x0")},
+        {ImVec4(0.55f, 0.6f, 0.9f, 1), tr("+-2 sqrt(1 - alpha_bar_t)")},
+        {ImVec4(1, 0.5f, 0.4f, 0.5f), seeds},
+    };
+    int legend_lines = 1;
+    for (float x = -1; const auto& [color, text] : entries) {
+        const float w = ImGui::CalcTextSize(text).x;
+        if (x >= 0 && x + ImGui::GetStyle().ItemSpacing.x + w > avail.x) ++legend_lines, x = -1;
+        x = (x < 0 ? 0 : x + ImGui::GetStyle().ItemSpacing.x) + w;
+    }
+    const float legend = legend_lines * ImGui::GetTextLineHeightWithSpacing();
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     const ImVec2 size(avail.x, std::max(60.0f, avail.y - legend));
@@ -88,14 +104,10 @@ void draw_probe_window(App& app) {
         std::snprintf(l, sizeof l, "%d", v);
         draw->AddText(ImVec2(p0.x + 3, py(float(v)) - ImGui::GetTextLineHeight() * 0.5f), IM_COL32(150, 150, 150, 255), l);
     }
-    ImGui::TextColored(ImVec4(1, 0.35f, 0.3f, 1), "%s", tr("chain path"));
-    ImGui::SameLine();
-    ImGui::TextColored(ImVec4(0.35f, 0.63f, 1, 1), "%s", tr("closed form"));
-    ImGui::SameLine();
-    ImGui::TextUnformatted(tr("mean sqrt(alpha_bar_t) x0"));
-    ImGui::SameLine();
-    ImGui::TextColored(ImVec4(0.55f, 0.6f, 0.9f, 1), "%s", tr("+-2 sqrt(1 - alpha_bar_t)"));
-    ImGui::SameLine();
-    ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 0.5f), tr("chain, seeds %u..%u"), app.seed + 1, app.seed + kOtherSeeds);
+    for (bool first = true; const auto& [color, text] : entries) {
+        if (!first) same_line_if_fits(ImGui::CalcTextSize(text).x);
+        first = false;
+        ImGui::TextColored(color, "%s", text);
+    }
     ImGui::End();
 }

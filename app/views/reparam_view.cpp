@@ -26,8 +26,7 @@ constexpr double kLo = -5, kHi = 5;
 void draw_reparam_view(App& app) {
     ReparamViewState& r = app.reparam;
     if (!r.open) return;
-    ImGui::SetNextWindowSize(ImVec2(620 * app.ui_scale, 600 * app.ui_scale), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowPos(ImVec2(420 * app.ui_scale, 90 * app.ui_scale), ImGuiCond_FirstUseEver);
+    place_window(app, ImVec2(420 * app.ui_scale, 90 * app.ui_scale), ImVec2(620 * app.ui_scale, 600 * app.ui_scale));
     if (!ImGui::Begin((std::string(tr("Reparameterization trick")) + "###Reparameterization trick").c_str(), &r.open)) {
         ImGui::End();
         return;

@@ -1,6 +1,6 @@
 // The automated usability check: at 1024x640 and at UI scale 2 on 1920x1080, in English and
-// Chinese, no text of the main panels is cut off at the side of its panel, also with every other
-// window open (the window writes the glyphs past their clip rectangles to DDPM_VIZ_CLIP_REPORT,
+// Chinese, no text is cut off at the side of its panel or window, also with every other window
+// open (the window writes the glyphs past their clip rectangles to DDPM_VIZ_CLIP_REPORT,
 // app/ui_check.h), and the screenshots have content up to the right edge.
 #include <catch2/catch.hpp>
 
@@ -60,7 +60,7 @@ std::string main_panel_lines(const std::string& report) {
     return out;
 }
 
-TEST_CASE("usability: at 1024x640 and at UI scale 2 on 1920x1080 no text of the main panels is cut off") {
+TEST_CASE("usability: at 1024x640 and at UI scale 2 on 1920x1080 no text is cut off, with every window open too") {
     for (const char* size : {"1024x640 --ui-scale 1", "1920x1080 --ui-scale 2"})
         for (const char* lang : {"en", "zh_CN"}) {
             const std::string flags = std::string("--window-size ") + size + " --lang " + lang;
@@ -70,10 +70,10 @@ TEST_CASE("usability: at 1024x640 and at UI scale 2 on 1920x1080 no text of the 
             const auto c = run_check(name, flags);
             CHECK(c.clipped == "");
             CHECK(right_edge_content(c.image, 8) > c.image.height);   // the panels reach the right edge
-            // With every window open the main panels stay whole; what the other windows cut is listed.
+            // With every window open no text is cut off anywhere: the floating windows are kept inside
+            // the display, and their hints, legends and pane captions wrap.
             const auto all = run_check(name + "-all-open", flags + " " + kAllOpen);
-            CHECK(main_panel_lines(all.clipped) == "");
-            if (!all.clipped.empty()) WARN("cut-off text in the other windows (" << flags << "):\n" << all.clipped);
+            CHECK(all.clipped == "");
         }
 }
 
