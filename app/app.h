@@ -125,6 +125,7 @@ struct App {
     bool fonts_stale = true;              // rebuild the font atlas before the next frame (scale, language)
     std::string font_note;                // why a font is missing, shown once in the status line
     SystemFonts fonts;                    // fontconfig's answer, asked once
+    bool export_fonts_loaded = false;     // the faces exported labels are drawn with, read at the first export
     Settings settings;                    // remembered in settings_path ("" in automated runs: not saved)
     std::string settings_path;
     float frame_ms = 0;                   // smoothed frame time, for the status line

@@ -196,6 +196,8 @@ ExportPanel::~ExportPanel() {
 namespace {
 
 void start_job(App& app, ExportPanel& p, ddpm::ExportRequest request) {
+    // Exported labels use the window's faces, in its language; read here, not at start-up (~12 ms).
+    if (!app.export_fonts_loaded) use_fonts_for_exports(app.fonts), app.export_fonts_loaded = true;
     p.done = 0;
     p.total = ddpm::export_needs_image(request.kind) ? int(request.ts.size()) : 1;
     p.cancel = false;
