@@ -93,7 +93,7 @@ static int run(int argc, char** argv) {
         ->group("Automation");
     app.add_option("--render", gui.render, "Save x_t at the image's resolution, rendered by the GPU shader offscreen (EGL, no display), then exit")
         ->group("Automation");
-    app.add_option("--benchmark-frames", gui.benchmark_frames, "Sweep t over N frames, print median and 95th-percentile frame times, exit")
+    app.add_option("--benchmark-frames", gui.benchmark_frames, "Sweep t over N frames, print the start-up time (and where it went) and median and 95th-percentile frame times, exit")
         ->check(CLI::NonNegativeNumber)
         ->group("Automation");
 
