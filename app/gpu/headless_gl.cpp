@@ -22,7 +22,7 @@ GLADapiproc egl_proc(const char* name) { return reinterpret_cast<GLADapiproc>(eg
 }  // namespace
 
 void keep_gl_driver_loaded() {
-#ifdef __SANITIZE_ADDRESS__
+#ifdef DDPM_ASAN
     dl_iterate_phdr(
         [](dl_phdr_info* info, std::size_t, void*) {
             const char* name = info->dlpi_name;

@@ -557,9 +557,9 @@ TEST_CASE("a sequence refuses a repeated t, and oversized equation views are ref
     CHECK(listing(dir.path).empty());
 }
 
-// Not under AddressSanitizer: its allocator reports running out of memory and aborts rather than
-// throwing std::bad_alloc, and its shadow memory does not fit an RLIMIT_AS this tight anyway.
-#ifndef __SANITIZE_ADDRESS__
+// Not under AddressSanitizer or ThreadSanitizer: their allocators report running out of memory and
+// abort rather than throw std::bad_alloc, and their shadow memory does not fit an RLIMIT_AS this tight.
+#if !defined(DDPM_ASAN) && !defined(DDPM_TSAN)
 TEST_CASE("running out of memory midway is an error with nothing left behind, not an abort", "[export]") {
     test::TempDir dir;
     auto r = cat_request(ExportKind::Sequence, dir / "frames/", {100, 200, 300, 400});
