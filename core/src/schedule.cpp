@@ -319,6 +319,11 @@ Result<Schedule> make_schedule(const ScheduleParams& params) {
         }
     }
     if (params.zero_terminal_snr) rescale_zero_terminal_snr(g, T);
+    // No kind's alpha_bar ever rises, but a formula evaluated where it is flat near 1 can round up by
+    // an ulp (chen-sigmoid with start -524, end 196608: fuzz_schedule's finding), which would be a
+    // negative beta; the step keeps the level before it.
+    for (int t = 2; t <= T; ++t)
+        if (g.la[t] > g.la[t - 1]) g.la[t] = g.la[t - 1], g.l1[t] = g.l1[t - 1], g.r[t] = g.r[t - 1];
     const bool betas_kept = from_betas && !shifted && !params.zero_terminal_snr;
 
     if (g.l1[T] == -INFINITY)
@@ -341,7 +346,7 @@ Result<Schedule> make_schedule(const ScheduleParams& params) {
             log_alpha = -INFINITY;
         } else {
             log_alpha = la - la_prev;
-            s.beta[t] = -std::expm1(log_alpha);
+            s.beta[t] = 0.0 - std::expm1(log_alpha);   // +0, not -0, where alpha_bar stays put
         }
         const double beta = s.beta[t];
         s.alpha[t] = betas_kept ? 1 - beta : std::exp(log_alpha);   // 1 - beta loses alpha's digits where beta is near 1

@@ -411,6 +411,22 @@ TEST_CASE("edm: Karras sigmas ascending from sigma_min to sigma_max, signal 1", 
     CHECK(sh.noise[9] == Approx(2 * s.noise[9]).epsilon(1e-14));
 }
 
+TEST_CASE("a formula flat near alpha_bar = 1 gives no negative beta and never rises (fuzz_schedule finding)", "[schedule]") {
+    // tests/fuzz/corpus/schedule/finding-chen-wide-range: alpha_bar rounded up by an ulp at t = 3, 13, 18
+    // and 23, so those betas were -1.1e-16, and beta_1 printed as -0.
+    ScheduleParams p = default_params(ScheduleKind::ChenSigmoid);
+    p.T = 9736, p.start = -524.2889765625, p.end = 196608, p.tau = 1;
+    const Schedule s = *make_schedule(p);
+    CHECK(nan_count(s) == 0);
+    for (int t = 1; t <= p.T; ++t) {
+        INFO("t = " << t);
+        REQUIRE(s.beta[t] >= 0);
+        REQUIRE_FALSE(std::signbit(s.beta[t]));
+        REQUIRE(s.alpha_bar[t] <= s.alpha_bar[t - 1]);
+    }
+    CHECK(s.alpha_bar[p.T] == Approx(1e-9));   // the clip at the end still holds
+}
+
 TEST_CASE("chen-sigmoid and chen-cosine: Chen 2023 Algorithm 1 with its clip", "[schedule]") {
     const Schedule sig = make(ScheduleKind::ChenSigmoid, 100);
     auto gamma_sig = [](double u) {
