@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
+#include <limits>
 #include <filesystem>
 
 #include "ddpm/toy.h"
@@ -16,6 +18,27 @@ using json = nlohmann::ordered_json;
 namespace {
 
 constexpr int kSessionVersion = 1;
+
+// A whole number as T. nlohmann's get<int> of a number outside int's range is a bare cast, which is
+// undefined behaviour (fuzz_session: "t": 5.1e34); such numbers, and fractions, are refused here as
+// a value of the wrong type.
+template <class T>
+T whole(const json& v) {
+    using L = std::numeric_limits<T>;
+    bool fits = false;
+    if (v.is_number_unsigned()) fits = v.get<uint64_t>() <= uint64_t(L::max());
+    else if (v.is_number_integer()) fits = v.get<int64_t>() >= int64_t(L::min()) && v.get<int64_t>() <= int64_t(L::max());
+    else if (v.is_number_float()) {
+        const double d = v.get<double>();
+        fits = std::trunc(d) == d && d >= double(L::min()) && d <= double(L::max());
+    }
+    if (!fits) throw json::type_error::create(302, "not a whole number in range", nullptr);
+    return v.is_number_float() ? T(v.get<double>()) : v.is_number_unsigned() ? T(v.get<uint64_t>()) : T(v.get<int64_t>());
+}
+template <class T>
+T whole(const json& j, const char* key, T fallback) {
+    return j.contains(key) ? whole<T>(j.at(key)) : fallback;
+}
 
 json params_json(const ddpm::ScheduleParams& p) {
     // The same keys as an export manifest's "schedule", so either reads back through params_from.
@@ -31,7 +54,7 @@ ddpm::Result<ddpm::ScheduleParams> params_from(const json& j, const std::string&
     if (!kind) return ddpm::Error{where + ": '" + name + "' is not a known schedule"};
     ddpm::ScheduleParams p = ddpm::default_params(*kind);
     try {
-        p.T = j.value("T", p.T);
+        p.T = whole(j, "T", p.T);
         p.beta_start = j.value("beta_start", p.beta_start);
         p.beta_end = j.value("beta_end", p.beta_end);
         p.cosine_s = j.value("cosine_s", p.cosine_s);
@@ -66,14 +89,14 @@ ddpm::Status parse_views(const json& j, Session& s) {
     if (j.contains("probe")) {
         const json& p = j.at("probe");
         s.probe_open = p.value("open", false);
-        s.probe_x = p.value("x", 0), s.probe_y = p.value("y", 0), s.probe_channel = p.value("channel", 0);
+        s.probe_x = whole(p, "x", 0), s.probe_y = whole(p, "y", 0), s.probe_channel = whole(p, "channel", 0);
         if (s.probe_x < 0 || s.probe_y < 0) return ddpm::Error{"\"probe\": the pixel's x and y must not be negative"};
         if (s.probe_channel < 0 || s.probe_channel > 2) return ddpm::Error{"\"probe\": \"channel\" must be 0 (R), 1 (G) or 2 (B)"};
     }
     if (j.contains("sampling")) {
         const json& p = j.at("sampling");
-        s.sampling.steps = p.value("steps", 0);
-        s.sampling.steps_offset = p.value("steps_offset", 0);
+        s.sampling.steps = whole(p, "steps", 0);
+        s.sampling.steps_offset = whole(p, "steps_offset", 0);
         const std::string spacing = p.value("spacing", std::string("leading"));
         auto parsed = ddpm::parse_spacing(spacing);
         if (!parsed) return ddpm::Error{"\"sampling\": \"spacing\" must be leading, trailing or linspace, got " + spacing};
@@ -84,11 +107,11 @@ ddpm::Status parse_views(const json& j, Session& s) {
     if (j.contains("toy")) {
         const json& p = j.at("toy");
         s.toy.data = p.value("data", s.toy.data);
-        s.toy.n = p.value("n", s.toy.n);
+        s.toy.n = whole(p, "n", s.toy.n);
         s.toy.chain = p.value("chain", s.toy.chain);
         s.toy.sampler = p.value("sampler", s.toy.sampler);
-        s.toy.steps = p.value("steps", s.toy.steps);
-        s.toy.samples = p.value("samples", s.toy.samples);
+        s.toy.steps = whole(p, "steps", s.toy.steps);
+        s.toy.samples = whole(p, "samples", s.toy.samples);
         const bool known = ddpm::toy::parse_preset(s.toy.data) || s.toy.data == "image" || s.toy.data == "drawn" || s.toy.data == "csv";
         if (!known) return ddpm::Error{"\"toy\": \"data\" " + s.toy.data + " is not a preset (moons, swissroll, gaussians8, checkerboard, circles), image, drawn or csv"};
         if (s.toy.sampler != "ddpm" && s.toy.sampler != "ddim") return ddpm::Error{"\"toy\": \"sampler\" must be ddpm or ddim, got " + s.toy.sampler};
@@ -144,11 +167,11 @@ ddpm::Result<Session> parse_session(const std::string& text, const std::string& 
         if (manifest) {
             // An export's manifest: its input, schedule, seed, view and first t.
             if (j.contains("input")) s.image = j.at("input").value("path", std::string());
-            if (j.contains("t") && j.at("t").is_array() && !j.at("t").empty()) s.t = j.at("t").at(0).get<int>();
-            else if (j.contains("plot")) s.t = j.at("plot").value("marker_t", -1);
+            if (j.contains("t") && j.at("t").is_array() && !j.at("t").empty()) s.t = whole<int>(j.at("t").at(0));
+            else if (j.contains("plot")) s.t = whole(j.at("plot"), "marker_t", -1);
         } else {
             s.image = j.value("image", std::string());
-            s.t = j.value("t", -1);
+            s.t = whole(j, "t", -1);
             s.export_folder = j.value("export_folder", std::string());
             if (auto st = parse_views(j, s); !st) return ddpm::Error{st.error};
         }
@@ -161,7 +184,7 @@ ddpm::Result<Session> parse_session(const std::string& text, const std::string& 
                 s.pins.push_back(*p);
             }
         }
-        s.seed = j.value("seed", uint32_t(0));
+        s.seed = whole(j, "seed", uint32_t(0));
         s.view = j.value("view", std::string("xt"));
         const std::string process = j.value("process", std::string("closed"));
         auto parsed = ddpm::parse_process(process);

@@ -116,6 +116,32 @@ TEST_CASE("broken sessions are errors that say what is wrong") {
     CHECK_FALSE(read_session("/nonexistent/scene.ddpmviz").ok());
 }
 
+TEST_CASE("numbers outside an int's range are errors, not undefined casts (fuzz_session finding)") {
+    // tests/fuzz/corpus/session/finding-huge-t: "t": 5.1e34, which nlohmann's get<int> casts unchecked.
+    std::ifstream in(std::string(DDPM_SOURCE_DIR) + "/tests/fuzz/corpus/session/finding-huge-t");
+    REQUIRE(in);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto s = parse_session(text.str(), "");
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error() == "a value of the session has the wrong type");
+    auto error = [](const std::string& extra) {
+        auto r = parse_session(R"({"ddpm_viz_session": 1, )" + extra + "}", "");
+        return r ? std::string("ok") : r.error();
+    };
+    CHECK(error(R"("seed": 4294967296)") == "a value of the session has the wrong type");
+    CHECK(error(R"("seed": -1)") == "a value of the session has the wrong type");
+    CHECK(error(R"("t": 2.5)") == "a value of the session has the wrong type");
+    CHECK(error(R"("probe": {"x": 1e300})") == "a value of the session has the wrong type");
+    CHECK(error(R"("schedule": {"T": 3e9})") == "\"schedule\" has a value of the wrong type");
+    // Whole numbers written as floats still read.
+    auto ok = parse_session(R"({"ddpm_viz_session": 1, "t": 250.0, "seed": 4294967295, "schedule": {"T": 500.0}})", "");
+    REQUIRE(ok.ok());
+    CHECK(ok->t == 250);
+    CHECK(ok->seed == 4294967295u);
+    CHECK(ok->params.T == 500);
+}
+
 TEST_CASE("a schedule's name that is not text is an error, not an exception (fuzz_session finding)") {
     // tests/fuzz/corpus/session/finding-nested-schedule: a manifest-like file whose "schedule" object
     // holds another "schedule" object; reading the name as text threw out of parse_session.
