@@ -13,9 +13,9 @@ packages=(cmake g++ make pkg-config libimgui-dev libglfw3-dev python3-glad libst
 # The tests also encode an MP4, which needs the ffmpeg command (optional for running ddpm-viz).
 # The install test validates the desktop entry and the AppStream metainfo; `cpack -G DEB` needs
 # dpkg-shlibdeps (dpkg-dev) and lintian checks the package.
-[ "${1:-run}" = test ] && packages+=(ffmpeg desktop-file-utils appstream dpkg-dev lintian python3-numpy)
-# The sanitizer and fuzzing stage needs clang and its libFuzzer runtime.
-[ "${1:-run}" = sanitize ] && packages+=(ffmpeg clang-14 libclang-rt-14-dev)
+case "${1:-run}" in test | sanitize) packages+=(ffmpeg desktop-file-utils appstream dpkg-dev lintian python3-numpy) ;; esac
+# The sanitizer and fuzzing stage (the whole suite again) also needs clang and its libFuzzer runtime.
+[ "${1:-run}" = sanitize ] && packages+=(clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
