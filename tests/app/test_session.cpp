@@ -17,6 +17,15 @@ ddpm::ScheduleParams cosine(int T) {
     return p;
 }
 
+// A file of fuzz_session's corpus (tests/fuzz/corpus/session), as text.
+std::string fuzz_input(const std::string& name) {
+    std::ifstream in(std::string(DDPM_SOURCE_DIR) + "/tests/fuzz/corpus/session/" + name);
+    REQUIRE(in);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
 }  // namespace
 
 TEST_CASE("a session survives a round trip through its JSON") {
@@ -118,11 +127,7 @@ TEST_CASE("broken sessions are errors that say what is wrong") {
 
 TEST_CASE("numbers outside an int's range are errors, not undefined casts (fuzz_session finding)") {
     // tests/fuzz/corpus/session/finding-huge-t: "t": 5.1e34, which nlohmann's get<int> casts unchecked.
-    std::ifstream in(std::string(DDPM_SOURCE_DIR) + "/tests/fuzz/corpus/session/finding-huge-t");
-    REQUIRE(in);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto s = parse_session(text.str(), "");
+    auto s = parse_session(fuzz_input("finding-huge-t"), "");
     REQUIRE_FALSE(s.ok());
     CHECK(s.error() == "a value of the session has the wrong type");
     auto error = [](const std::string& extra) {
@@ -145,11 +150,7 @@ TEST_CASE("numbers outside an int's range are errors, not undefined casts (fuzz_
 TEST_CASE("a schedule's name that is not text is an error, not an exception (fuzz_session finding)") {
     // tests/fuzz/corpus/session/finding-nested-schedule: a manifest-like file whose "schedule" object
     // holds another "schedule" object; reading the name as text threw out of parse_session.
-    std::ifstream in(std::string(DDPM_SOURCE_DIR) + "/tests/fuzz/corpus/session/finding-nested-schedule");
-    REQUIRE(in);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto s = parse_session(text.str(), "");
+    auto s = parse_session(fuzz_input("finding-nested-schedule"), "");
     REQUIRE_FALSE(s.ok());
     CHECK(s.error() == "\"schedule\": \"schedule\" must be a schedule's name");
     auto pin = parse_session(R"({"ddpm_viz_session": 1, "pins": [{"schedule": 3}]})", "");
