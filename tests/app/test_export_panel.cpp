@@ -150,22 +150,22 @@ TEST_CASE("a finished export reaches the status line without the panel being dra
     CHECK_FALSE(app.export_panel->job.valid());
 }
 
-TEST_CASE("exports go into the chosen folder; absolute names stay where they say", "[export]") {
+TEST_CASE("exports go into the chosen folder, absolute names stay where they say", "[export]") {
     test::TempDir dir;
     App app;
     open_cat(app);
     ExportSettings s;
     s.kind = choice_index(ddpm::ExportKind::Frame);
-    CHECK(make_export_request(app, s)->out == "chelsea_t123.png");   // no folder: as typed
+    CHECK(make_export_request(app, s)->out == "chelsea_cosine-T500_t123.png");   // no folder: as typed
     s.folder = dir.path.string();
-    CHECK(make_export_request(app, s)->out == dir / "chelsea_t123.png");
+    CHECK(make_export_request(app, s)->out == dir / "chelsea_cosine-T500_t123.png");
     s.out = "lecture/x.png";
     CHECK(make_export_request(app, s)->out == dir / "lecture/x.png");
     s.out = "/elsewhere/x.png";
     CHECK(make_export_request(app, s)->out == "/elsewhere/x.png");
     s.out.clear();
     s.kind = choice_index(ddpm::ExportKind::Sequence);
-    CHECK(make_export_request(app, s)->out == dir / "chelsea_frames/");   // still a folder
+    CHECK(make_export_request(app, s)->out == dir / "chelsea_cosine-T500_frames/");   // still a folder
 }
 
 TEST_CASE("the export folder must be a folder, and is remembered in the settings", "[export]") {

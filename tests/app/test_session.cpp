@@ -79,7 +79,7 @@ TEST_CASE("a session keeps main's views, the chain process and the newer schedul
     CHECK(!parse_session(R"({"ddpm_viz_session": 1, "process": "teleport"})", "").ok());
 }
 
-TEST_CASE("a session's relative image path is taken from the session's folder; samples stay") {
+TEST_CASE("a session's relative image path is taken from the session's folder, samples stay") {
     Session s;
     s.image = "pics/cat.png";
     auto back = parse_session(session_json(s), "/lecture");

@@ -80,7 +80,7 @@ TEST_CASE("export --probe writes the columns the issue names, equal to core and 
     CHECK(nlohmann::json::parse(test::slurp(dir / "probe.csv.manifest.json"))["probe"] == nlohmann::json::array({200, 150}));
 }
 
-TEST_CASE("export --probe FILE.png draws the plot; bad pixels are usage errors", "[cli][chain]") {
+TEST_CASE("export --probe FILE.png draws the plot, bad pixels are usage errors", "[cli][chain]") {
     test::TempDir dir;
     REQUIRE(test::run_viz("export " + kCat + " --probe 10,20 --t 0:1000:5 --out '" + dir / "probe.png" + "'").code == 0);
     const auto png = ddpm::load_image(dir / "probe.png");

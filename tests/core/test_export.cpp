@@ -188,7 +188,7 @@ TEST_CASE("a sequence writes one PNG per t named NAME_tNNNN.png, in a folder it 
     CHECK(reports.back() == std::pair{11, 11});
 }
 
-TEST_CASE("filmstrip: columns, gap and label rows give the expected size; labels put ink under each tile", "[export]") {
+TEST_CASE("filmstrip: columns, gap and label rows give the expected size, labels put ink under each tile", "[export]") {
     // A mid-gray image at t = 0 gives flat gray tiles, so any dark pixel is label ink.
     ExportRequest base;
     Rgb8 gray{200, 100, std::vector<uint8_t>(200 * 100 * 3, 128)};
@@ -253,7 +253,7 @@ TEST_CASE("filmstrip export reads back at the sheet's size", "[export]") {
                          sheet.pixels.begin() + ((y + 4) * sheet.width + 4) * 3));
 }
 
-TEST_CASE("GIF decodes with giflib: frame count, size, delay and loop; t = 0 stays recognisable", "[export][gif]") {
+TEST_CASE("GIF decodes with giflib: frame count, size, delay and loop, t = 0 stays recognisable", "[export][gif]") {
     test::TempDir dir;
     auto r = cat_request(ExportKind::Gif, dir / "noise.gif", {0, 100, 400, 1000});
     r.max_side = 160;
@@ -431,7 +431,7 @@ TEST_CASE("plot: axes in dark gray, each curve in its colour, the t marker where
     CHECK(column_has_blue(575, 250, 400));
 }
 
-TEST_CASE("existing files are kept unless overwrite; a sequence with one clash writes nothing", "[export]") {
+TEST_CASE("existing files are kept unless overwrite, a sequence with one clash writes nothing", "[export]") {
     test::TempDir dir;
     auto r = cat_request(ExportKind::Frame, dir / "x.png", {10});
     REQUIRE(run_export(r).ok());

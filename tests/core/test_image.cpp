@@ -49,7 +49,7 @@ std::string png(int w, int h, int depth, int colour, const std::string& raw_rows
 
 }  // namespace
 
-TEST_CASE("8-bit values map to [-1, 1] and back exactly; out-of-range x is clamped", "[image]") {
+TEST_CASE("8-bit values map to [-1, 1] and back exactly, out-of-range x is clamped", "[image]") {
     for (int v = 0; v < 256; ++v) REQUIRE(to_u8(from_u8(uint8_t(v))) == v);
     CHECK(from_u8(0) == -1.0f);
     CHECK(from_u8(255) == 1.0f);
@@ -82,7 +82,7 @@ TEST_CASE("our PNG encoder round-trips noisy and smooth images through stb_image
     }
 }
 
-TEST_CASE("BMP, TGA, JPEG and GIF decode; gray becomes RGB", "[image]") {
+TEST_CASE("BMP, TGA, JPEG and GIF decode, gray becomes RGB", "[image]") {
     test::TempDir dir;
     const Rgb8 cat = to_rgb8(*load_image(kCat));
     REQUIRE(stbi_write_bmp((dir / "c.bmp").c_str(), cat.width, cat.height, 3, cat.pixels.data()));
@@ -121,7 +121,7 @@ TEST_CASE("BMP, TGA, JPEG and GIF decode; gray becomes RGB", "[image]") {
     CHECK(std::vector<uint8_t>(gr.pixels.begin(), gr.pixels.end()) == std::vector<uint8_t>{255, 0, 0, 0, 0, 255});
 }
 
-TEST_CASE("16-bit keeps its precision; alpha is composited over white", "[image]") {
+TEST_CASE("16-bit keeps its precision, alpha is composited over white", "[image]") {
     test::TempDir dir;
     // 16-bit RGB, 2x1: (0, 32768, 65535) and (1000, 2000, 3000).
     std::string rows = std::string(1, '\0');

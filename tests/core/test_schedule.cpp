@@ -475,7 +475,7 @@ TEST_CASE("shift S multiplies noise/signal by S for every kind (log_snr - 2 ln S
     }
 }
 
-TEST_CASE("custom betas: a list or a CSV column named beta; bad files are errors", "[schedule]") {
+TEST_CASE("custom betas: a list or a CSV column named beta, bad files are errors", "[schedule]") {
     auto list = parse_betas("0.1\n0.2\r\n# note\n\n0.3\n", "b.txt");
     REQUIRE(list.ok());
     CHECK(*list == std::vector<double>{0.1, 0.2, 0.3});
@@ -607,7 +607,7 @@ TEST_CASE("CSV and JSON with sampling rows: only those t, in order, with diffuse
     CHECK(j["alpha_bar"][0].get<double>() == s.alpha_bar[982]);
 }
 
-TEST_CASE("JSON: the same columns as arrays plus the parameters; never a NaN", "[schedule]") {
+TEST_CASE("JSON: the same columns as arrays plus the parameters, never a NaN", "[schedule]") {
     const Schedule s = make(ScheduleKind::ScaledLinear, 20, true);
     const auto j = nlohmann::json::parse(schedule_json(s));
     CHECK(j["parameters"]["schedule"] == "scaled-linear");

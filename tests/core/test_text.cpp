@@ -55,7 +55,7 @@ TEST_CASE("fill_label replaces the first %s only, and a format without one is ke
     CHECK(ddpm::fill_label("none", "1") == "none");
 }
 
-TEST_CASE("without a face labels stay English in the bitmap font; with faces they follow the translation") {
+TEST_CASE("without a face labels stay English in the bitmap font, with faces they follow the translation") {
     ResetText reset;
     ddpm::set_export_text({});
     CHECK(std::strcmp(ddpm::label_tr("t = %s"), "t = %s") == 0);
