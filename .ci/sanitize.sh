@@ -4,12 +4,12 @@
 #     told to ignore only the GL driver's own allocations (tests/sanitizers/lsan.supp);
 #  2. ThreadSanitizer over the tests that use threads: parallel loops, the export workers, the
 #     CLI's exports and the window's export worker (build-tsan);
-#  3. each libFuzzer target in tests/fuzz for DDPM_FUZZ_SECONDS (default 30) from its seed corpus
+#  3. each libFuzzer target in tests/fuzz for DDPM_FUZZ_SECONDS (default 20) from its seed corpus
 #     (build-fuzz, clang-14). A finding stops CI and leaves crash-* beside the corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
-fuzz_seconds=${DDPM_FUZZ_SECONDS:-30}
+fuzz_seconds=${DDPM_FUZZ_SECONDS:-20}
 root=$PWD
 stage() { echo "== $1 ($SECONDS s into the stage)" >&2; }
 # clang at -O1 with asserts on: gcc with -fsanitize=address,undefined took 5x clang's time to compile
