@@ -89,13 +89,30 @@ void store_pixels(float* dst, const void* src, std::size_t n, int comp, bool six
     }
 }
 
-Image allocate(int w, int h) {
-    Image img;
-    img.width = w;
-    img.height = h;
-    img.data.resize(std::size_t(w) * h * 3);
-    return img;
-}
+// Where a decoder puts the pixels: float RGB, or, when the caller asked for it and the file's samples
+// are 8-bit and opaque, those samples as 8-bit RGB (a quarter of the memory; from_u8 of them is
+// exactly what the float path stores).
+struct Target {
+    bool bytes = false;
+    Image f;
+    Rgb8 b;
+    void allocate(int w, int h) {
+        const std::size_t n = std::size_t(w) * std::size_t(h) * 3;
+        if (bytes) b = {w, h, std::vector<uint8_t>(n)};
+        else f = {w, h, std::vector<float>(n)};
+    }
+    int width() const { return bytes ? b.width : f.width; }
+    int height() const { return bytes ? b.height : f.height; }
+    // n pixels from pixel `first` on.
+    void store(std::size_t first, const void* src, std::size_t n, int comp, bool sixteen, float max = 0) {
+        if (!bytes) return store_pixels(f.data.data() + first * 3, src, n, comp, sixteen, max);
+        assert(!sixteen && (comp == 1 || comp == 3) && (max == 0 || max == 255));
+        const auto* in = static_cast<const uint8_t*>(src);
+        uint8_t* out = b.pixels.data() + first * 3;
+        if (comp == 3) std::memcpy(out, in, n * 3);
+        else for (std::size_t i = 0; i < n; ++i) out[3 * i] = out[3 * i + 1] = out[3 * i + 2] = in[i];
+    }
+};
 
 // ---- PNG (libpng) ----
 
@@ -122,7 +139,7 @@ void png_ignore_warning(png_structp, png_const_charp) {}
 
 struct PngDecode {
     PngInput in;
-    Image* out;
+    Target* out;
     std::vector<uint8_t> rows;   // one row, or the whole image when interlaced
 };
 
@@ -146,26 +163,27 @@ bool png_decode(PngDecode& d) {
     const int comp = png_get_channels(png, info);
     const bool sixteen = png_get_bit_depth(png, info) == 16;
     const std::size_t row_bytes = png_get_rowbytes(png, info);
-    if (w != d.out->width || h != d.out->height || comp < 1 || comp > 4 || row_bytes != std::size_t(w) * comp * (sixteen ? 2 : 1))
+    if (w != d.out->width() || h != d.out->height() || comp < 1 || comp > 4 ||
+        row_bytes != std::size_t(w) * comp * (sixteen ? 2 : 1) || (d.out->bytes && (sixteen || comp == 2 || comp == 4)))
         png_error(png, "unexpected layout");
     if (passes == 1) {
         d.rows.resize(row_bytes);
         for (int y = 0; y < h; ++y) {
             png_read_row(png, d.rows.data(), nullptr);
-            store_pixels(d.out->data.data() + std::size_t(y) * w * 3, d.rows.data(), std::size_t(w), comp, sixteen);
+            d.out->store(std::size_t(y) * w, d.rows.data(), std::size_t(w), comp, sixteen);
         }
     } else {
         d.rows.resize(row_bytes * h);
         for (int pass = 0; pass < passes; ++pass)
             for (int y = 0; y < h; ++y) png_read_row(png, d.rows.data() + row_bytes * y, nullptr);
-        store_pixels(d.out->data.data(), d.rows.data(), std::size_t(w) * h, comp, sixteen);
+        d.out->store(0, d.rows.data(), std::size_t(w) * h, comp, sixteen);
     }
     png_read_end(png, nullptr);
     png_destroy_read_struct(&png, &info, nullptr);
     return true;
 }
 
-Result<Image> decode_png(const uint8_t* b, std::size_t n, const std::string& name, const ImageLimits& limits) {
+Status decode_png(const uint8_t* b, std::size_t n, const std::string& name, const ImageLimits& limits, Target& out) {
     if (n < 33 || std::memcmp(b + 12, "IHDR", 4) != 0) return damaged(name, "no PNG header");
     const int64_t w = be32(b + 16), h = be32(b + 20);
     if (auto st = check_limits(name, w, h, limits); !st) return Error{st.error};
@@ -175,22 +193,24 @@ Result<Image> decode_png(const uint8_t* b, std::size_t n, const std::string& nam
     // The compressed pixels: deflate codes at most 258 bytes in 2 bits (1032:1), so fewer IDAT
     // bytes than raw / 1032 cannot hold the image.
     uint64_t idat = 0;
+    bool transparency = false;   // a tRNS chunk: libpng expands it to alpha
     for (std::size_t at = 8; at + 12 <= n;) {
         const uint32_t len = be32(b + at);
         if (std::memcmp(b + at + 4, "IDAT", 4) == 0) idat += std::min<uint64_t>(len, n - at - 8);
+        if (std::memcmp(b + at + 4, "tRNS", 4) == 0) transparency = true;
         if (std::memcmp(b + at + 4, "IEND", 4) == 0 || len > n - at - 12) break;
         at += 12 + std::size_t(len);
     }
     const uint64_t raw = uint64_t(h) * (1 + (uint64_t(w) * channels * depth + 7) / 8);
     if (const uint64_t need = raw / 1032; idat < need) return truncated(name, w, h, need, idat, "compressed pixels");
-    PngDecode d{{b, n, 0, {0}}, nullptr, {}};
-    Image img = allocate(int(w), int(h));
-    d.out = &img;
+    PngDecode d{{b, n, 0, {0}}, &out, {}};
+    out.bytes = out.bytes && depth <= 8 && (colour == 0 || colour == 2 || colour == 3) && !transparency;
+    out.allocate(int(w), int(h));
     // Room for the largest row libpng can hand back (4 channels of 16 bits), or every row when
     // interlaced, so nothing allocates inside png_decode.
     d.rows.reserve(std::size_t(w) * 8 * (b[28] ? std::size_t(h) : 1));
     if (!png_decode(d)) return damaged(name, d.in.message);
-    return img;
+    return {};
 }
 
 // ---- JPEG (libjpeg-turbo) ----
@@ -234,7 +254,7 @@ struct JpegDecode {
     JpegError err;
     jpeg_decompress_struct cinfo;
     int stage = 0;                // 1: header read, needs the caller's checks; 2: done
-    Image* out = nullptr;
+    Target* out = nullptr;
     std::vector<uint8_t> row;
 };
 
@@ -259,15 +279,15 @@ bool jpeg_decode(JpegDecode& d) {
     }
     d.cinfo.out_color_space = JCS_RGB;   // gray and YCbCr both become RGB
     jpeg_start_decompress(&d.cinfo);
-    if (int(d.cinfo.output_width) != d.out->width || int(d.cinfo.output_height) != d.out->height ||
+    if (int(d.cinfo.output_width) != d.out->width() || int(d.cinfo.output_height) != d.out->height() ||
         d.cinfo.output_components != 3)
         ERREXIT(&d.cinfo, JERR_CONVERSION_NOTIMPL);
-    const int w = d.out->width;
+    const int w = d.out->width();
     while (d.cinfo.output_scanline < d.cinfo.output_height) {
         const JDIMENSION y = d.cinfo.output_scanline;
         JSAMPROW rows[1] = {d.row.data()};
         if (jpeg_read_scanlines(&d.cinfo, rows, 1) != 1) ERREXIT(&d.cinfo, JERR_INPUT_EOF);
-        store_pixels(d.out->data.data() + std::size_t(y) * w * 3, d.row.data(), std::size_t(w), 3, false);
+        d.out->store(std::size_t(y) * w, d.row.data(), std::size_t(w), 3, false);
     }
     jpeg_finish_decompress(&d.cinfo);
     jpeg_destroy_decompress(&d.cinfo);
@@ -275,7 +295,7 @@ bool jpeg_decode(JpegDecode& d) {
     return true;
 }
 
-Result<Image> decode_jpeg(const uint8_t* b, std::size_t n, const std::string& name, const ImageLimits& limits) {
+Status decode_jpeg(const uint8_t* b, std::size_t n, const std::string& name, const ImageLimits& limits, Target& out) {
     auto d = std::make_unique<JpegDecode>();
     d->bytes = b, d->size = n, d->limits = &limits, d->name = &name;
     if (!jpeg_decode(*d)) return damaged(name, d->err.message);
@@ -287,25 +307,32 @@ Result<Image> decode_jpeg(const uint8_t* b, std::size_t n, const std::string& na
     if (st && !d->cinfo.progressive_mode && !d->cinfo.arith_code && n < need) st = truncated(name, w, h, need, n, "data");
     if (!st) {
         jpeg_destroy_decompress(&d->cinfo);
-        return Error{st.error};
+        return st;
     }
-    Image img;
     try {
-        img = allocate(int(w), int(h));
+        out.allocate(int(w), int(h));   // 8-bit RGB samples: out.bytes stays as asked
         d->row.resize(std::size_t(w) * 3);
     } catch (const std::bad_alloc&) {
         jpeg_destroy_decompress(&d->cinfo);
         throw;
     }
-    d->out = &img;
+    d->out = &out;
     if (!jpeg_decode(*d)) return damaged(name, d->err.message);
-    return img;
+    return {};
 }
 
 // ---- PPM/PGM (binary P6/P5), decoded here ----
 
-Result<Image> decode_pnm(const uint8_t* b, std::size_t n, const std::string& name, const ImageLimits& limits) {
-    const int comp = b[1] == '6' ? 3 : 1;
+struct PnmHeader {
+    int64_t w = 0, h = 0, maxval = 0;
+    int comp = 0;
+    std::size_t pixels_at = 0;   // where the samples start
+    uint64_t pixel_bytes() const { return uint64_t(w) * uint64_t(h) * comp * (maxval > 255 ? 2 : 1); }
+};
+
+// The header from the file's first n bytes (n may be only a prefix: then false means "not within it").
+Status pnm_header(const uint8_t* b, std::size_t n, const std::string& name, PnmHeader& hd) {
+    hd.comp = b[1] == '6' ? 3 : 1;
     std::size_t at = 2;
     // Whitespace and # comments, then a decimal number of at most 9 digits (no overflow).
     const auto number = [&](int64_t& v) {
@@ -324,31 +351,55 @@ Result<Image> decode_pnm(const uint8_t* b, std::size_t n, const std::string& nam
         }
         return digits > 0;
     };
-    int64_t w = 0, h = 0, maxval = 0;
-    if (!number(w) || !number(h) || !number(maxval) || at >= n) return damaged(name, "invalid PPM/PGM header");
-    ++at;   // the single whitespace byte after maxval
-    if (maxval < 1 || maxval > 65535) return damaged(name, "PPM/PGM maximum value " + std::to_string(maxval) + " is outside 1..65535");
-    if (auto st = check_limits(name, w, h, limits); !st) return Error{st.error};
-    const int bytes_per = maxval > 255 ? 2 : 1;
-    const uint64_t need = uint64_t(w) * uint64_t(h) * comp * bytes_per, have = n - std::min(at, n);
-    if (have < need) return truncated(name, w, h, need, have, "pixels");
-    Image img = allocate(int(w), int(h));
-    const uint8_t* p = b + at;
+    if (!number(hd.w) || !number(hd.h) || !number(hd.maxval) || at >= n) return damaged(name, "invalid PPM/PGM header");
+    hd.pixels_at = at + 1;   // the single whitespace byte after maxval
+    if (hd.maxval < 1 || hd.maxval > 65535)
+        return damaged(name, "PPM/PGM maximum value " + std::to_string(hd.maxval) + " is outside 1..65535");
+    return {};
+}
+
+// The samples, a row at a time from read(dst, n) (false: the bytes ran out), into out.
+template <class Read>
+Status pnm_pixels(const PnmHeader& hd, const std::string& name, Target& out, Read read) {
+    const int bytes_per = hd.maxval > 255 ? 2 : 1;
+    const int w = int(hd.w), comp = hd.comp;
+    out.bytes = out.bytes && hd.maxval == 255;
+    out.allocate(w, int(hd.h));
+    std::vector<uint8_t> raw(std::size_t(w) * comp * bytes_per);
     std::vector<uint16_t> row(std::size_t(w) * comp);
-    for (int64_t y = 0; y < h; ++y) {
-        float* dst = img.data.data() + std::size_t(y) * w * 3;
-        if (bytes_per == 1 && maxval == 255) {
-            store_pixels(dst, p, std::size_t(w), comp, false);
-            p += std::size_t(w) * comp;
+    for (int64_t y = 0; y < hd.h; ++y) {
+        if (!read(raw.data(), raw.size())) return damaged(name, "the file could not be read to the end");
+        if (hd.maxval == 255) {
+            out.store(std::size_t(y) * w, raw.data(), std::size_t(w), comp, false);
             continue;
         }
+        const uint8_t* p = raw.data();
         for (auto& v : row) {   // big-endian when 16 bits; values above maxval are clamped
             v = bytes_per == 2 ? uint16_t(p[0] << 8 | p[1]) : p[0];
             p += bytes_per;
         }
-        store_pixels(dst, row.data(), std::size_t(w), comp, true, float(maxval));
+        out.store(std::size_t(y) * w, row.data(), std::size_t(w), comp, true, float(hd.maxval));
     }
-    return img;
+    return {};
+}
+
+Status check_pnm(const PnmHeader& hd, uint64_t file_size, const std::string& name, const ImageLimits& limits) {
+    if (auto st = check_limits(name, hd.w, hd.h, limits); !st) return st;
+    const uint64_t need = hd.pixel_bytes(), have = file_size - std::min<uint64_t>(hd.pixels_at, file_size);
+    if (have < need) return truncated(name, hd.w, hd.h, need, have, "pixels");
+    return {};
+}
+
+Status decode_pnm(const uint8_t* b, std::size_t n, const std::string& name, const ImageLimits& limits, Target& out) {
+    PnmHeader hd;
+    if (auto st = pnm_header(b, n, name, hd); !st) return st;
+    if (auto st = check_pnm(hd, n, name, limits); !st) return st;
+    const uint8_t* p = b + hd.pixels_at;
+    return pnm_pixels(hd, name, out, [&](uint8_t* dst, std::size_t k) {
+        std::memcpy(dst, p, k);
+        p += k;
+        return true;
+    });
 }
 
 // ---- BMP, TGA, GIF: checked here, decoded by stb_image ----
@@ -411,36 +462,52 @@ Status check_gif(const uint8_t* b, std::size_t n, const std::string& name, const
     return {};
 }
 
-Result<Image> decode_with_stb(const uint8_t* b, std::size_t n, const std::string& name, int w, int h) {
+Status decode_with_stb(const uint8_t* b, std::size_t n, const std::string& name, int w, int h, Target& out) {
     int sw = 0, sh = 0, comp = 0;
     stbi_uc* raw = stbi_load_from_memory(b, int(n), &sw, &sh, &comp, 0);
     if (!raw) return damaged(name, stbi_failure_reason() ? stbi_failure_reason() : "");
     std::unique_ptr<stbi_uc, void (*)(void*)> guard(raw, stbi_image_free);
     // A GIF's first frame may be smaller than its screen; stb returns the screen.
     if (sw != w || sh != h || comp < 1 || comp > 4) return damaged(name, "unexpected size " + dims(sw, sh));
-    Image img = allocate(w, h);
-    store_pixels(img.data.data(), raw, std::size_t(w) * h, comp, false);
-    return img;
+    out.bytes = out.bytes && (comp == 1 || comp == 3);
+    out.allocate(w, h);
+    out.store(0, raw, std::size_t(w) * h, comp, false);
+    return {};
 }
 
-Result<Image> decode_checked(const uint8_t* b, std::size_t n, const std::string& name, const ImageLimits& limits) {
+Status decode_checked(const uint8_t* b, std::size_t n, const std::string& name, const ImageLimits& limits, Target& out) {
     static const uint8_t png_sig[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    if (n >= 8 && std::memcmp(b, png_sig, 8) == 0) return decode_png(b, n, name, limits);
-    if (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff) return decode_jpeg(b, n, name, limits);
-    if (n >= 2 && b[0] == 'P' && (b[1] == '5' || b[1] == '6')) return decode_pnm(b, n, name, limits);
+    if (n >= 8 && std::memcmp(b, png_sig, 8) == 0) return decode_png(b, n, name, limits, out);
+    if (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff) return decode_jpeg(b, n, name, limits, out);
+    if (n >= 2 && b[0] == 'P' && (b[1] == '5' || b[1] == '6')) return decode_pnm(b, n, name, limits, out);
     int w = 0, h = 0;
     if (n >= 4 && std::memcmp(b, "GIF8", 4) == 0) {
-        if (auto st = check_gif(b, n, name, limits, w, h); !st) return Error{st.error};
-        return decode_with_stb(b, n, name, w, h);
+        if (auto st = check_gif(b, n, name, limits, w, h); !st) return st;
+        return decode_with_stb(b, n, name, w, h, out);
     }
     if (n >= 2 && b[0] == 'B' && b[1] == 'M') {
-        if (auto st = check_bmp(b, n, name, limits, w, h); !st) return Error{st.error};
-        return decode_with_stb(b, n, name, w, h);
+        if (auto st = check_bmp(b, n, name, limits, w, h); !st) return st;
+        return decode_with_stb(b, n, name, w, h, out);
     }
     // TGA has no signature. A valid header's second byte is 0 or 1, so stb cannot take it for
     // any of its signed formats (PSD "8BPS", PIC, HDR "#?", PNM "P5"), which are refused above.
-    if (auto st = check_tga(b, n, name, limits, w, h); !st) return Error{st.error};
-    return decode_with_stb(b, n, name, w, h);
+    if (auto st = check_tga(b, n, name, limits, w, h); !st) return st;
+    return decode_with_stb(b, n, name, w, h, out);
+}
+
+Status decode_into(const uint8_t* bytes, std::size_t size, const std::string& name, const ImageLimits& limits, Target& out) {
+    if (size == 0) return Error{name + ": the file is empty"};
+    if (size > kMaxFileBytes) return Error{name + ": the file is larger than 1 GiB"};
+    try {
+        return decode_checked(bytes, size, name, limits, out);
+    } catch (const std::bad_alloc&) {
+        out = {};
+        return Error{name + ": not enough memory to decode this image"};
+    }
+}
+
+CompactImage compact(Target& t, uint64_t hash) {
+    return t.bytes ? CompactImage{{}, std::move(t.b), hash} : CompactImage{std::move(t.f), {}, hash};
 }
 
 }  // namespace
@@ -459,19 +526,70 @@ Result<std::vector<uint8_t>> read_file(const std::string& path) {
 }
 
 Result<Image> decode_image(const uint8_t* bytes, std::size_t size, const std::string& name, const ImageLimits& limits) {
-    if (size == 0) return Error{name + ": the file is empty"};
-    if (size > kMaxFileBytes) return Error{name + ": the file is larger than 1 GiB"};
-    try {
-        return decode_checked(bytes, size, name, limits);
-    } catch (const std::bad_alloc&) {
-        return Error{name + ": not enough memory to decode this image"};
-    }
+    Target out;
+    if (auto st = decode_into(bytes, size, name, limits, out); !st) return Error{st.error};
+    return std::move(out.f);
 }
 
 Result<Image> load_image(const std::string& path, const ImageLimits& limits) {
     auto bytes = read_file(path);
     if (!bytes) return Error{bytes.error()};
     return decode_image(bytes->data(), bytes->size(), path, limits);
+}
+
+Result<CompactImage> decode_image_compact(const uint8_t* bytes, std::size_t size, const std::string& name,
+                                          const ImageLimits& limits) {
+    Target out{true, {}, {}};
+    if (auto st = decode_into(bytes, size, name, limits, out); !st) return Error{st.error};
+    return compact(out, fnv1a64(bytes, size));
+}
+
+Result<CompactImage> load_image_compact(const std::string& path, const ImageLimits& limits) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) return Error{path + ": is a folder, not a file"};
+    std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
+    if (!f) return Error{path + ": " + std::strerror(errno)};
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) return Error{path + ": " + ec.message()};
+    // A binary PPM/PGM's samples go from the file straight into the image, so the file is never in
+    // memory beside its pixels (a 16000x16000 PPM is 768 MB). Its header must lie in the first
+    // 64 KiB; anything else is read whole and decoded.
+    std::vector<uint8_t> head(std::size_t(std::min<std::uintmax_t>(size, 1 << 16)));
+    if (std::fread(head.data(), 1, head.size(), f.get()) != head.size()) return Error{path + ": could not read the file"};
+    PnmHeader hd;
+    if (size <= kMaxFileBytes && head.size() >= 2 && head[0] == 'P' && (head[1] == '5' || head[1] == '6') &&
+        pnm_header(head.data(), head.size(), path, hd)) {
+        if (auto st = check_pnm(hd, size, path, limits); !st) return Error{st.error};
+        uint64_t hash = fnv1a64(head.data(), head.size());
+        std::size_t at = hd.pixels_at;   // what of head is still to hand out
+        const auto read = [&](uint8_t* dst, std::size_t n) {
+            const std::size_t from_head = std::min(n, head.size() - std::min(at, head.size()));
+            std::memcpy(dst, head.data() + at, from_head);
+            at += from_head;
+            const std::size_t rest = n - from_head;
+            if (rest && std::fread(dst + from_head, 1, rest, f.get()) != rest) return false;
+            hash = fnv1a64(dst + from_head, rest, hash);
+            return true;
+        };
+        Target out{true, {}, {}};
+        try {
+            if (auto st = pnm_pixels(hd, path, out, read); !st) return Error{st.error};
+        } catch (const std::bad_alloc&) {
+            return Error{path + ": not enough memory to decode this image"};
+        }
+        // The bytes after the samples count in the file's hash too.
+        for (std::size_t k; (k = std::fread(head.data(), 1, head.size(), f.get())) > 0;) hash = fnv1a64(head.data(), k, hash);
+        return compact(out, hash);
+    }
+    f.reset();
+    auto bytes = read_file(path);
+    if (!bytes) return Error{bytes.error()};
+    return decode_image_compact(bytes->data(), bytes->size(), path, limits);
+}
+
+uint64_t fnv1a64(const uint8_t* data, std::size_t size, uint64_t h) {
+    for (std::size_t i = 0; i < size; ++i) h = (h ^ data[i]) * 0x100000001b3ull;
+    return h;
 }
 
 Rgb8 to_rgb8(const Image& image) {

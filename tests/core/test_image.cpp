@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "ddpm/image.h"
 #include "ddpm/noise.h"
@@ -271,4 +272,107 @@ TEST_CASE("the pixel limit refuses big headers before decoding and can be raised
     auto t = decode(tga_header(2, 10, 10, 24) + std::string(300, '\0'), limit99);
     REQUIRE_FALSE(t.ok());
     CHECK_THAT(t.error(), Catch::Contains("10x10 is larger"));
+}
+
+namespace {
+// decode_image_compact and load_image_compact of the file at path, checked against decode_image:
+// bytes where the samples are 8-bit and opaque, floats otherwise, the same values either way.
+void check_compact(const std::string& path, bool expect_bytes) {
+    INFO(path);
+    const auto bytes = read_file(path);
+    REQUIRE(bytes.ok());
+    const auto floats = decode_image(bytes->data(), bytes->size(), path);
+    REQUIRE(floats.ok());
+    const auto decoded = decode_image_compact(bytes->data(), bytes->size(), path);
+    const auto loaded = load_image_compact(path);
+    REQUIRE(decoded.ok());
+    REQUIRE(loaded.ok());
+    for (const CompactImage* c : {&*decoded, &*loaded}) {
+        CHECK(c->file_hash == fnv1a64(bytes->data(), bytes->size()));
+        CHECK(c->rgb8.pixels.empty() == !expect_bytes);
+        CHECK(c->image.empty() == expect_bytes);
+        CHECK(c->width() == floats->width);
+        CHECK(c->height() == floats->height);
+        const Image widened = expect_bytes ? from_rgb8(c->rgb8) : c->image;
+        CHECK(widened.data == floats->data);   // bit for bit
+    }
+}
+}  // namespace
+
+TEST_CASE("compact decoding keeps opaque 8-bit samples as bytes, equal to the float decode, and the rest as floats",
+          "[image][scale]") {
+    test::TempDir dir;
+    const Rgb8 cat = to_rgb8(*load_image(kCat));
+    const int w = cat.width, h = cat.height;
+    REQUIRE(stbi_write_png((dir / "rgb.png").c_str(), w, h, 3, cat.pixels.data(), w * 3));
+    REQUIRE(stbi_write_bmp((dir / "c.bmp").c_str(), w, h, 3, cat.pixels.data()));
+    REQUIRE(stbi_write_tga((dir / "c.tga").c_str(), w, h, 3, cat.pixels.data()));
+    REQUIRE(stbi_write_jpg((dir / "c.jpg").c_str(), w, h, 3, cat.pixels.data(), 90));
+    std::vector<uint8_t> gray(std::size_t(w) * h);
+    for (std::size_t i = 0; i < gray.size(); ++i) gray[i] = cat.pixels[i * 3 + 1];
+    REQUIRE(stbi_write_png((dir / "gray.png").c_str(), w, h, 1, gray.data(), w));
+    REQUIRE(stbi_write_bmp((dir / "gray.bmp").c_str(), w, h, 1, gray.data()));
+    const std::string cat_bytes(cat.pixels.begin(), cat.pixels.end()), gray_bytes(gray.begin(), gray.end());
+    const std::string dims = std::to_string(w) + " " + std::to_string(h);
+    write_bytes(dir / "c.ppm", "P6\n" + dims + "\n255\n" + cat_bytes);
+    write_bytes(dir / "g.pgm", "P5 " + dims + " 255\n" + gray_bytes);
+    write_bytes(dir / "trailing.ppm", "P6 " + dims + " 255\n" + cat_bytes + "bytes after the samples");
+    // A comment longer than the 64 KiB the file reader looks at for a header: read whole instead.
+    write_bytes(dir / "long-comment.ppm", "P6\n#" + std::string(70000, 'c') + "\n" + dims + " 255\n" + cat_bytes);
+    // Palette without and with transparency (tRNS), by hand.
+    const auto palette_png = [&](bool trns) {
+        std::string s = "\x89PNG\r\n\x1a\n", ihdr;
+        put32(ihdr, 3), put32(ihdr, 1), ihdr += "\x08\x03", ihdr += std::string(3, '\0');
+        chunk(s, "IHDR", ihdr);
+        chunk(s, "PLTE", std::string("\xff\x00\x00\x00\xff\x00\x00\x00\xff", 9));
+        if (trns) chunk(s, "tRNS", std::string("\x80", 1));
+        const std::string raw("\x00\x00\x01\x02", 4);
+        uLongf n = compressBound(uLong(raw.size()));
+        std::string z(n, '\0');
+        compress(reinterpret_cast<Bytef*>(z.data()), &n, reinterpret_cast<const Bytef*>(raw.data()), uLong(raw.size()));
+        z.resize(n);
+        chunk(s, "IDAT", z);
+        chunk(s, "IEND", "");
+        return s;
+    };
+    write_bytes(dir / "palette.png", palette_png(false));
+    write_bytes(dir / "palette-trns.png", palette_png(true));
+    std::string rows16 = std::string(1, '\0');
+    for (uint16_t v : {0, 32768, 65535, 1000, 2000, 3000}) rows16 += char(v >> 8), rows16 += char(v & 255);
+    write_bytes(dir / "d16.png", png(2, 1, 16, 2, rows16));
+    write_bytes(dir / "rgba.png", png(1, 1, 8, 6, std::string("\0\xff\0\0\x80", 5)));
+    write_bytes(dir / "ga.png", png(2, 1, 8, 4, std::string("\0\0\0\0\xff", 5)));
+    write_bytes(dir / "max100.ppm", "P6 1 1 100\n" + std::string("\x00\x32\x64", 3));
+    write_bytes(dir / "max1000.pgm", std::string("P5 1 1 1000\n\x01\xf4", 14));
+    std::vector<uint8_t> rgba(std::size_t(w) * h * 4, 200);
+    REQUIRE(stbi_write_tga((dir / "rgba.tga").c_str(), w, h, 4, rgba.data()));
+
+    for (const char* f : {"rgb.png", "c.bmp", "c.tga", "c.jpg", "gray.png", "gray.bmp", "c.ppm", "g.pgm",
+                          "trailing.ppm", "long-comment.ppm", "palette.png"})
+        check_compact(dir / f, true);
+    for (const char* f : {"palette-trns.png", "d16.png", "rgba.png", "ga.png", "max100.ppm", "max1000.pgm", "rgba.tga"})
+        check_compact(dir / f, false);
+}
+
+TEST_CASE("the PPM file reader refuses what the in-memory decoder refuses, with the same message", "[image][hostile]") {
+    test::TempDir dir;
+    const std::map<std::string, std::string> files{
+        {"short.ppm", "P6 100 100 255\n" + std::string(29999, '\x40')},
+        {"bomb.ppm", "P6 16384 16384 255\n"},
+        {"huge.ppm", "P6 70000 2 255\n" + std::string(420000, '\0')},
+        {"maxval.ppm", "P6 1 1 0\n\x00\x00\x00"},
+        {"header.ppm", "P6 12"},
+    };
+    for (const auto& [name, bytes] : files) {
+        INFO(name);
+        write_bytes(dir / name, bytes);
+        auto from_file = load_image_compact(dir / name);
+        auto in_memory = load_image(dir / name);
+        REQUIRE_FALSE(from_file.ok());
+        REQUIRE_FALSE(in_memory.ok());
+        CHECK(from_file.error() == in_memory.error());
+    }
+    CHECK_THAT(load_image_compact(dir / "short.ppm").error(),
+               Catch::Contains("truncated") && Catch::Contains("30000 bytes of pixels, but it holds 29999"));
+    CHECK_THAT(load_image_compact(dir.path.string()).error(), Catch::Contains("is a folder"));
 }

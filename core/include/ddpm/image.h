@@ -49,6 +49,25 @@ Result<Image> load_image(const std::string& path, const ImageLimits& limits = {}
 // Reads a whole file; the error names the path and the reason.
 Result<std::vector<uint8_t>> read_file(const std::string& path);
 
+// An image as decoded for exports of huge inputs: a file whose samples are 8-bit and opaque keeps
+// them as 8-bit RGB in rgb8 (from_rgb8 of it equals decode_image exactly, in a quarter of the
+// memory); any other file gives image. Exactly one of the two is filled.
+struct CompactImage {
+    Image image;
+    Rgb8 rgb8;
+    uint64_t file_hash = 0;   // fnv1a64 of the file's bytes
+    int width() const { return image.empty() ? rgb8.width : image.width; }
+    int height() const { return image.empty() ? rgb8.height : image.height; }
+};
+Result<CompactImage> decode_image_compact(const uint8_t* bytes, std::size_t size, const std::string& name,
+                                          const ImageLimits& limits = {});
+// The same from a file; a binary PPM/PGM is read row by row, so its bytes are never held beside
+// its pixels.
+Result<CompactImage> load_image_compact(const std::string& path, const ImageLimits& limits = {});
+
+// FNV-1a, 64 bits (the input's content hash in manifests); h continues an earlier part's hash.
+uint64_t fnv1a64(const uint8_t* data, std::size_t size, uint64_t h = 0xcbf29ce484222325ull);
+
 Rgb8 to_rgb8(const Image& image);
 Image from_rgb8(const Rgb8& rgb);
 
