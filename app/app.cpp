@@ -61,15 +61,39 @@ std::string embedded_sample_name(const std::string& argument) {
     return ddpm::find_embedded(ddpm::embedded_assets(), name.c_str()) ? name : std::string();
 }
 
-ddpm::Result<LoadedImage> load_image_argument(const std::string& argument, const ddpm::ImageLimits& limits) {
-    // A file of that name wins: a photo called "coffee" in the current folder is the user's.
+namespace {
+// A file of that name wins: a photo called "coffee" in the current folder is the user's.
+template <class Embedded, class File>
+auto load_argument(const std::string& argument, Embedded embedded, File file) -> decltype(file(argument)) {
     std::error_code ec;
     const bool is_file = std::filesystem::exists(argument, ec);
     if (!is_file)
-        if (const std::string sample = embedded_sample_name(argument); !sample.empty()) return load_embedded_image(sample.c_str());
-    auto loaded = load_image_file(argument, limits);
+        if (const std::string sample = embedded_sample_name(argument); !sample.empty()) return embedded(sample);
+    auto loaded = file(argument);
     if (!loaded && !is_file) return ddpm::Error{loaded.error() + " (the embedded samples are chelsea, astronaut and coffee)"};
     return loaded;
+}
+}  // namespace
+
+ddpm::Result<LoadedImage> load_image_argument(const std::string& argument, const ddpm::ImageLimits& limits) {
+    return load_argument(
+        argument, [](const std::string& sample) { return load_embedded_image(sample.c_str()); },
+        [&](const std::string& path) { return load_image_file(path, limits); });
+}
+
+ddpm::Result<ddpm::CompactImage> load_image_argument_compact(const std::string& argument, const ddpm::ImageLimits& limits,
+                                                             std::string& source) {
+    return load_argument(
+        argument,
+        [&](const std::string& sample) -> ddpm::Result<ddpm::CompactImage> {
+            const ddpm::EmbeddedFile* file = ddpm::find_embedded(ddpm::embedded_assets(), sample.c_str());
+            source = "embedded:" + sample;
+            return ddpm::decode_image_compact(file->data, file->size, sample);
+        },
+        [&](const std::string& path) {
+            source = path;
+            return ddpm::load_image_compact(path, limits);
+        });
 }
 
 namespace {

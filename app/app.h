@@ -190,6 +190,10 @@ ddpm::Result<LoadedImage> load_embedded_image(const char* name);
 // What the command line calls IMAGE: an image file, or an embedded sample named chelsea,
 // astronaut or coffee (with or without .png) when no file of that name exists.
 ddpm::Result<LoadedImage> load_image_argument(const std::string& argument, const ddpm::ImageLimits& limits = {});
+// The same for an export of one closed-form frame of a possibly huge image: the pixels kept as 8 bits
+// where that is exact, the file's bytes not kept (source: as in LoadedImage).
+ddpm::Result<ddpm::CompactImage> load_image_argument_compact(const std::string& argument, const ddpm::ImageLimits& limits,
+                                                             std::string& source);
 // The sample's file name for "chelsea", "chelsea.png" or "embedded:chelsea.png"; "" if none.
 std::string embedded_sample_name(const std::string& argument);
 

@@ -492,23 +492,35 @@ void add_export_command(CLI::App& app, int& exit_code) {
 
         if (ddpm::export_needs_image(r.kind)) {
             // No IMAGE: the window's default sample.
-            auto loaded = load_image_argument(f->image.empty() ? "chelsea" : f->image, ddpm::ImageLimits{f->max_pixels});
-            if (!loaded) return void(exit_code = fail(kExitFailure, loaded.error()));
-            r.x0 = std::move(loaded->image);
+            // One closed-form frame streams from x0's 8-bit samples: a 16000x16000 input costs its
+            // 768 MB of pixels, not 3 GB of floats beside the file's bytes.
+            const std::string image = f->image.empty() ? "chelsea" : f->image;
+            const ddpm::ImageLimits limits{f->max_pixels};
+            std::string source;
+            if (r.kind == ddpm::ExportKind::Frame && r.view == "xt" && r.process == ddpm::Process::Closed) {
+                auto loaded = load_image_argument_compact(image, limits, source);
+                if (!loaded) return void(exit_code = fail(kExitFailure, loaded.error()));
+                r.x0 = std::move(loaded->image), r.x0_rgb8 = std::move(loaded->rgb8), r.input_hash = loaded->file_hash;
+            } else {
+                auto loaded = load_image_argument(image, limits);
+                if (!loaded) return void(exit_code = fail(kExitFailure, loaded.error()));
+                r.x0 = std::move(loaded->image), source = loaded->source;
+                r.input_hash = ddpm::fnv1a64(loaded->bytes.data(), loaded->bytes.size());
+            }
             std::error_code ec;
-            const bool embedded = loaded->source.rfind("embedded:", 0) == 0;
-            const fs::path abs = fs::absolute(loaded->source, ec);
-            r.input_path = embedded || ec ? loaded->source : abs.lexically_normal().string();
-            r.input_hash = ddpm::fnv1a64(loaded->bytes.data(), loaded->bytes.size());
-            const std::string file = embedded ? loaded->source.substr(9) : loaded->source;
+            const bool embedded = source.rfind("embedded:", 0) == 0;
+            const fs::path abs = fs::absolute(source, ec);
+            r.input_path = embedded || ec ? source : abs.lexically_normal().string();
+            const std::string file = embedded ? source.substr(9) : source;
             r.name = f->name.empty() ? fs::path(file).stem().string() : f->name;
             if (r.name.empty()) r.name = "frame";
         }
 
         if (ddpm::export_needs_image(r.kind)) {
             // A 4000x3000 photo makes a GIF of hundreds of MB: say so before the work, with the way out.
-            const double side = r.max_side > 0 ? std::min(1.0, double(r.max_side) / std::max(r.x0.width, r.x0.height)) : 1.0;
-            const int w = int(r.x0.width * side), h = int(r.x0.height * side);
+            const int in_w = r.input_width(), in_h = r.input_height();
+            const double side = r.max_side > 0 ? std::min(1.0, double(r.max_side) / std::max(in_w, in_h)) : 1.0;
+            const int w = int(in_w * side), h = int(in_h * side);
             const double bytes = ddpm::estimated_animation_bytes(r.kind, int64_t(r.ts.size()), w, h);
             if (bytes > 50e6) {
                 // The side that brings it to about 30 MB, rounded down to 16 pixels.

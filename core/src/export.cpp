@@ -39,12 +39,6 @@ bool export_needs_image(ExportKind kind) {
            kind == ExportKind::Gif || kind == ExportKind::Mp4 || kind == ExportKind::Npy;
 }
 
-uint64_t fnv1a64(const uint8_t* data, std::size_t size) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (std::size_t i = 0; i < size; ++i) h = (h ^ data[i]) * 0x100000001b3ull;
-    return h;
-}
-
 std::string sequence_file_name(const std::string& name, int t, int T) {
     const std::string digits = std::to_string(t);
     const std::size_t width = std::to_string(T).size();
@@ -262,22 +256,36 @@ Image equation_noise(const Image& x0, const ChainSchedule& chain, Process proces
     return out;
 }
 
+// x0 as the frame's rows are read from it: floats, or 8-bit samples widened a band at a time.
+struct Rows {
+    const Image* f = nullptr;
+    const Rgb8* b = nullptr;
+    int width() const { return f ? f->width : b->width; }
+    int height() const { return f ? f->height : b->height; }
+};
+
 // 8-bit x_t of rows [y0, y0 + n) into dst, the rows split over threads; eps exactly as q_sample
 // draws it, and t = 0 is x0 itself.
-void xt_rows(const Image& x0, const Schedule& s, int t, uint32_t seed, int y0, int n, float* scratch, uint8_t* dst,
+void xt_rows(const Rows& x0, const Schedule& s, int t, uint32_t seed, int y0, int n, float* scratch, uint8_t* dst,
              unsigned threads) {
-    const std::size_t row = std::size_t(x0.width) * 3;
+    const std::size_t width = std::size_t(x0.width()), row = width * 3;
     const float signal = float(s.sqrt_alpha_bar[t]), noise = float(s.sqrt_one_minus_alpha_bar[t]);
     parallel_for(
         std::size_t(n),
         [&](std::size_t a, std::size_t b) {
-            const float* src = x0.data.data() + (std::size_t(y0) + a) * row;
+            const std::size_t first = (std::size_t(y0) + a) * row, m = (b - a) * row;
             float* x = scratch + a * row;
+            const float* src = x;
+            if (x0.f) {
+                src = x0.f->data.data() + first;
+            } else {
+                const uint8_t* in = x0.b->pixels.data() + first;
+                for (std::size_t i = 0; i < m; ++i) x[i] = from_u8(in[i]);
+            }
             if (t == 0) x = const_cast<float*>(src);
-            else q_sample_pixels(src, x, (std::size_t(y0) + a) * std::size_t(x0.width), (b - a) * std::size_t(x0.width),
-                                 signal, noise, seed);
+            else q_sample_pixels(src, x, first / 3, (b - a) * width, signal, noise, seed);   // in place for 8-bit rows
             uint8_t* out = dst + a * row;
-            for (std::size_t i = 0, m = (b - a) * row; i < m; ++i) out[i] = to_u8(x[i]);
+            for (std::size_t i = 0; i < m; ++i) out[i] = to_u8(x[i]);
         },
         threads);
 }
@@ -285,9 +293,9 @@ void xt_rows(const Image& x0, const Schedule& s, int t, uint32_t seed, int y0, i
 // One frame computed and encoded by row bands straight into path: x_t, its 8-bit rows and the PNG
 // bytes exist a band at a time (about 4 MB of rows), so memory does not grow with the image
 // beyond x0 itself. The bytes equal encode_png(frame_at(...)).
-Status stream_frame(const Image& x0, const Schedule& s, int t, uint32_t seed, unsigned threads, const std::string& path,
+Status stream_frame(const Rows& x0, const Schedule& s, int t, uint32_t seed, unsigned threads, const std::string& path,
                     const std::string& shown, const Progress& progress) {
-    const int w = x0.width, h = x0.height;
+    const int w = x0.width(), h = x0.height();
     const std::size_t row = std::size_t(w) * 3;
     const int band = int(std::clamp<std::size_t>((std::size_t(4) << 20) / row, 1, std::size_t(h)));
     std::vector<float> scratch(std::size_t(band) * row);
@@ -339,7 +347,7 @@ Status check_sheet(const char* what, int64_t cols, int64_t rows, int64_t tile_w,
 Status check_request(const ExportRequest& r, const Schedule& s) {
     if (r.out.empty()) return Error{"no output path given"};
     if (export_needs_image(r.kind)) {
-        if (r.x0.empty()) return Error{"this export needs an input image"};
+        if (r.x0.empty() && r.x0_rgb8.pixels.empty()) return Error{"this export needs an input image"};
         if (r.ts.empty()) return Error{"no timesteps given"};
         for (int t : r.ts)
             if (t < 0 || t > s.T())
@@ -406,7 +414,7 @@ std::string manifest_json(const ExportRequest& r, const std::vector<std::string>
     if (export_needs_image(r.kind)) {
         char hash[17];
         std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(r.input_hash));
-        m["input"] = {{"path", r.input_path}, {"fnv1a64", hash}, {"width", r.x0.width}, {"height", r.x0.height}};
+        m["input"] = {{"path", r.input_path}, {"fnv1a64", hash}, {"width", r.input_width()}, {"height", r.input_height()}};
         m["max_side"] = r.max_side;
         m["seed"] = r.seed;
         m["process"] = process_name(r.process);
@@ -498,10 +506,15 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
     if (r.kind == ExportKind::Sequence)
         if (auto st = staging.make_folder(sequence_folder(r)); !st) return Error{st.error};
     const unsigned threads = r.threads ? r.threads : hardware_threads();
-    // The input is copied only when --max-side actually shrinks it.
-    const bool shrink = export_needs_image(r.kind) && r.max_side > 0 && std::max(r.x0.width, r.x0.height) > r.max_side;
-    const Image shrunk = shrink ? downsize(r.x0, r.max_side) : Image{};
-    const Image& x0 = shrink ? shrunk : r.x0;
+    // The input is copied only when --max-side actually shrinks it, and 8-bit samples are widened
+    // to floats only where the export needs the whole image as floats.
+    const bool shrink = export_needs_image(r.kind) && r.max_side > 0 && std::max(r.input_width(), r.input_height()) > r.max_side;
+    const bool streamed = r.kind == ExportKind::Frame && r.view == "xt" && r.process == Process::Closed;
+    const bool bytes = r.x0.empty() && !r.x0_rgb8.pixels.empty();
+    const Image widened = bytes && (shrink || !streamed) ? from_rgb8(r.x0_rgb8) : Image{};
+    const Image& full = widened.empty() ? r.x0 : widened;
+    const Image shrunk = shrink ? downsize(full, r.max_side) : Image{};
+    const Image& x0 = shrink ? shrunk : full;
     const ChainSchedule chain = r.process == Process::Chain ? make_chain_schedule(s) : ChainSchedule{};
     const int n = int(r.ts.size());
     Progress progress(control, export_needs_image(r.kind) ? n : 1);
@@ -518,8 +531,9 @@ Result<ExportResult> run_export_unguarded(const ExportRequest& r, const ExportCo
             break;
         }
         // The closed form's frame streams by row bands straight into its file (memory: a band).
-        if (r.view == "xt" && r.process == Process::Closed) {
-            if (auto st = stream_frame(x0, s, r.ts[0], r.seed, threads, staging.reserve(r.out), r.out, progress); !st) {
+        if (streamed) {
+            const Rows rows = x0.empty() ? Rows{nullptr, &r.x0_rgb8} : Rows{&x0, nullptr};
+            if (auto st = stream_frame(rows, s, r.ts[0], r.seed, threads, staging.reserve(r.out), r.out, progress); !st) {
                 if (!progress.cancelled()) progress.fail(st.error);
             } else {
                 progress.step();

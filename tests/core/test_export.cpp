@@ -121,6 +121,46 @@ TEST_CASE("a frame export is the PNG of q_sample, with a manifest that reproduce
     CHECK(listing(dir.path) == std::vector<std::string>{"x300.png", "x300.png.manifest.json"});
 }
 
+TEST_CASE("x0 given as 8-bit samples exports the same bytes and manifest as x0 given as floats", "[export][scale]") {
+    test::TempDir dir;
+    struct Case {
+        ExportKind kind;
+        std::string view, out;
+        std::vector<int> ts;
+        Process process = Process::Closed;
+        int max_side = 0;
+    };
+    // The streamed frame at t = 0 and t > 0, and every path that widens the bytes to floats first.
+    const std::vector<Case> cases{
+        {ExportKind::Frame, "xt", "f0.png", {0}},
+        {ExportKind::Frame, "xt", "f500.png", {500}},
+        {ExportKind::Frame, "xt", "f999.png", {999}},
+        {ExportKind::Frame, "xt", "small.png", {300}, Process::Closed, 200},
+        {ExportKind::Frame, "xt", "chain.png", {300}, Process::Chain},
+        {ExportKind::Frame, "equation", "eq.png", {300}},
+        {ExportKind::Filmstrip, "xt", "strip.png", {0, 500, 1000}},
+    };
+    for (const auto& c : cases) {
+        INFO(c.out);
+        auto floats = cat_request(c.kind, dir / ("a-" + c.out), c.ts);
+        floats.view = c.view, floats.process = c.process, floats.max_side = c.max_side;
+        auto bytes = floats;
+        bytes.out = dir / ("b-" + c.out);
+        bytes.x0_rgb8 = to_rgb8(floats.x0);
+        bytes.x0 = {};
+        REQUIRE(from_rgb8(bytes.x0_rgb8).data == floats.x0.data);   // the sample decodes to exact 8-bit values
+        REQUIRE(run_export(floats).ok());
+        REQUIRE(run_export(bytes).ok());
+        CHECK(bytes_of(floats.out) == bytes_of(bytes.out));
+        auto manifest = [](const std::string& path) {
+            auto m = nlohmann::json::parse(test::slurp(path + ".manifest.json"));
+            m.erase("files");   // the only difference: the file names
+            return m;
+        };
+        CHECK(manifest(floats.out) == manifest(bytes.out));
+    }
+}
+
 TEST_CASE("the equation view exports x0 + eps = x_t side by side, x_t being the frame itself", "[export]") {
     test::TempDir dir;
     auto r = cat_request(ExportKind::Frame, dir / "eq.png", {300});

@@ -81,6 +81,11 @@ struct PlotOptions {
 struct ExportRequest {
     ExportKind kind = ExportKind::Frame;
     Image x0;                          // the input at full resolution (empty for schedule kinds)
+    // Or, instead of x0, its 8-bit samples (x0 = from_u8 of them): a quarter of the memory, and a
+    // closed-form frame streams from them without ever widening the whole image (CompactImage).
+    Rgb8 x0_rgb8;
+    int input_width() const { return x0.empty() ? x0_rgb8.width : x0.width; }
+    int input_height() const { return x0.empty() ? x0_rgb8.height : x0.height; }
     std::string input_path;            // as the user named it ("embedded:chelsea.png" for the sample)
     uint64_t input_hash = 0;           // fnv1a64 of the input file's bytes
     ScheduleParams params;
@@ -126,8 +131,6 @@ Result<std::vector<int>> parse_t_list(std::string_view text, int T);
 // name_t0042.png with t zero-padded to the number of digits of T.
 std::string sequence_file_name(const std::string& name, int t, int T);
 
-// FNV-1a, 64 bits: the input's content hash in manifests.
-uint64_t fnv1a64(const uint8_t* data, std::size_t size);
 
 // The pieces, public for tests and the GUI preview.
 // The label lines of frame t, numbers in shortest round-trip form.
