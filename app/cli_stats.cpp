@@ -33,7 +33,7 @@ void add_stats_command(CLI::App& app, int& exit_code) {
         "Examples:\n"
         "  ddpm-viz stats chelsea --out stats.csv\n"
         "  ddpm-viz stats chelsea --T 10 --format json");
-    cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF) or embedded sample chelsea|astronaut|coffee")->required()->type_name("IMAGE");
+    cmd->add_option("IMAGE", f->image, "Input image (PNG, JPEG, BMP, TGA, GIF, PPM/PGM) or embedded sample chelsea|astronaut|coffee")->required()->type_name("IMAGE");
     f->schedule.add_to(*cmd);
     cmd->add_option("--format", f->format, "csv or json (default: from --out's extension, else csv)")
         ->check(CLI::IsMember({"csv", "json"}));

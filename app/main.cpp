@@ -37,7 +37,7 @@ static int run(int argc, char** argv) {
     ScheduleFlags schedule;
     int t = -1;
     app.add_option("IMAGE", gui.image_path,
-                   "Image to open (PNG, JPEG, BMP, TGA, GIF), embedded sample chelsea|astronaut|coffee, or a session "
+                   "Image to open (PNG, JPEG, BMP, TGA, GIF, PPM/PGM), embedded sample chelsea|astronaut|coffee, or a session "
                    "(.ddpmviz, or an export's .manifest.json)");
     schedule.add_to(app);
     app.add_option("--t", t, "Timestep shown at start, 0 (clean image) to T")->group("View");

@@ -89,7 +89,7 @@ std::string run_zenity(bool folder, const std::string& title_text, const std::st
         if (const int null = open("/dev/null", O_WRONLY); null >= 0) dup2(null, STDERR_FILENO);
         if (folder) execlp("zenity", "zenity", "--file-selection", "--directory", title.c_str(), filename.c_str(), nullptr);
         else execlp("zenity", "zenity", "--file-selection", title.c_str(),
-               "--file-filter=Images and sessions | *.png *.jpg *.jpeg *.bmp *.tga *.gif *.ddpmviz *.manifest.json", "--file-filter=All files | *", nullptr);
+               "--file-filter=Images and sessions | *.png *.jpg *.jpeg *.bmp *.tga *.gif *.ppm *.pgm *.ddpmviz *.manifest.json", "--file-filter=All files | *", nullptr);
         _exit(127);
     }
     close(out[1]);
