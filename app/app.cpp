@@ -14,7 +14,7 @@
 
 namespace {
 // False when the GPU refused the image; x0 stays.
-bool set_image(App& app, ddpm::Image image, std::string source, std::vector<uint8_t> bytes) {
+bool set_image(App& app, ddpm::Image image, std::string source, uint64_t hash) {
     std::string note;
     if (ddpm::Status s = app.renderer.upload(image, &note); !s) {
         app.status = source + ": " + s.error;
@@ -25,7 +25,7 @@ bool set_image(App& app, ddpm::Image image, std::string source, std::vector<uint
     }
     app.x0 = std::move(image);
     app.image_source = std::move(source);
-    app.image_bytes = std::move(bytes);
+    app.image_hash = hash;
     app.gpu_note = note;
     app.xt_target_valid = false;
     app.image_view.fit = true;
@@ -43,7 +43,7 @@ ddpm::Result<LoadedImage> load_image_file(const std::string& path, const ddpm::I
     if (!bytes) return ddpm::Error{bytes.error()};
     auto image = ddpm::decode_image(bytes->data(), bytes->size(), path, limits);
     if (!image) return ddpm::Error{image.error()};
-    return LoadedImage{std::move(*image), path, std::move(*bytes)};
+    return LoadedImage{std::move(*image), path, ddpm::fnv1a64(bytes->data(), bytes->size())};
 }
 
 ddpm::Result<LoadedImage> load_embedded_image(const char* name) {
@@ -51,8 +51,7 @@ ddpm::Result<LoadedImage> load_embedded_image(const char* name) {
     if (!file) return ddpm::Error{std::string("no embedded image named ") + name};
     auto image = ddpm::decode_image(file->data, file->size, name);
     if (!image) return ddpm::Error{image.error()};
-    return LoadedImage{std::move(*image), std::string("embedded:") + name,
-                       std::vector<uint8_t>(file->data, file->data + file->size)};
+    return LoadedImage{std::move(*image), std::string("embedded:") + name, ddpm::fnv1a64(file->data, file->size)};
 }
 
 std::string embedded_sample_name(const std::string& argument) {
@@ -103,7 +102,7 @@ bool open_loaded(App& app, ddpm::Result<LoadedImage> loaded) {
         app.status_is_error = true;
         return false;
     }
-    return set_image(app, std::move(loaded->image), std::move(loaded->source), std::move(loaded->bytes));
+    return set_image(app, std::move(loaded->image), std::move(loaded->source), loaded->hash);
 }
 }  // namespace
 

@@ -83,7 +83,7 @@ struct App {
     // --- What the user looks at; read by the export panel.
     ddpm::Image x0;                       // the current x0 at full resolution (the GPU copy may be downsized)
     std::string image_source;             // its file path, or "embedded:chelsea.png"
-    std::vector<uint8_t> image_bytes;     // the bytes of that file as read, to hash or save
+    uint64_t image_hash = 0;              // fnv1a64 of that file's bytes, for export manifests
     ddpm::ScheduleParams params;          // the last valid schedule parameters
     ddpm::Schedule schedule;              // make_schedule(params)
     int t = 0;                            // the timestep shown, 0 (clean) .. schedule.T()
@@ -183,7 +183,7 @@ void release_chain_views(App& app);
 struct LoadedImage {
     ddpm::Image image;
     std::string source;             // the path, or "embedded:NAME"
-    std::vector<uint8_t> bytes;     // the file as read
+    uint64_t hash = 0;              // fnv1a64 of the file's bytes (which are not kept)
 };
 ddpm::Result<LoadedImage> load_image_file(const std::string& path, const ddpm::ImageLimits& limits = {});
 ddpm::Result<LoadedImage> load_embedded_image(const char* name);

@@ -134,7 +134,7 @@ int run_compare(const Flags& f, const std::vector<int>& ts, const Usage& usage) 
     m["pins"] = pins;
     m["compare"] = f.compare;
     char hash[17];
-    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(ddpm::fnv1a64(loaded->bytes.data(), loaded->bytes.size())));
+    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(loaded->hash));
     m["input"] = {{"path", loaded->source}, {"fnv1a64", hash}, {"width", img.width}, {"height", img.height}};
     m["max_side"] = f.max_side;
     m["seed"] = f.seed;
@@ -218,7 +218,6 @@ int run_probe(const Flags& f, const ddpm::Schedule& s, const std::vector<int>& t
     auto loaded = load_image_argument(f.image.empty() ? "chelsea" : f.image);   // no IMAGE: the default sample
     if (!loaded) return fail(kExitFailure, loaded.error());
     auto* x0 = &loaded->image;
-    auto* bytes = &loaded->bytes;
     if (f.max_side > 0 && std::max(x0->width, x0->height) > f.max_side) *x0 = ddpm::downsize(*x0, f.max_side);
     auto rows = ddpm::probe_pixel(*x0, s, x, y, ts, f.seed);
     if (!rows) return fail(kExitUsage, "--probe " + p + ": " + rows.error());
@@ -239,7 +238,7 @@ int run_probe(const Flags& f, const ddpm::Schedule& s, const std::vector<int>& t
     const auto& sp = s.params;
     m["schedule"] = nlohmann::ordered_json::parse(ddpm::schedule_params_json(sp));
     char hash[17];
-    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(ddpm::fnv1a64(bytes->data(), bytes->size())));
+    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(loaded->hash));
     m["input"] = {{"path", loaded->source}, {"fnv1a64", hash}, {"width", x0->width}, {"height", x0->height}};
     m["max_side"] = f.max_side;
     m["seed"] = f.seed;
@@ -505,7 +504,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
                 auto loaded = load_image_argument(image, limits);
                 if (!loaded) return void(exit_code = fail(kExitFailure, loaded.error()));
                 r.x0 = std::move(loaded->image), source = loaded->source;
-                r.input_hash = ddpm::fnv1a64(loaded->bytes.data(), loaded->bytes.size());
+                r.input_hash = loaded->hash;
             }
             std::error_code ec;
             const bool embedded = source.rfind("embedded:", 0) == 0;

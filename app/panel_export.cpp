@@ -153,7 +153,7 @@ ddpm::Result<ddpm::ExportRequest> make_export_request(const App& app, const Expo
         if (app.x0.empty()) return ddpm::Error{tr("open an image first")};
         r.x0 = app.x0;
         r.input_path = app.image_source;
-        r.input_hash = ddpm::fnv1a64(app.image_bytes.data(), app.image_bytes.size());
+        r.input_hash = app.image_hash;
         r.name = image_stem(app);
     }
     if (uses_t_list(r.kind)) {

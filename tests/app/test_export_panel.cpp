@@ -34,7 +34,7 @@ void open_cat(App& app) {
     REQUIRE(loaded.ok());
     app.x0 = loaded->image;
     app.image_source = loaded->source;
-    app.image_bytes = loaded->bytes;
+    app.image_hash = loaded->hash;
     app.params = ddpm::default_params(ddpm::ScheduleKind::Cosine);
     app.params.T = 500;
     app.schedule = *ddpm::make_schedule(app.params);
