@@ -510,18 +510,33 @@ CompactImage compact(Target& t, uint64_t hash) {
     return t.bytes ? CompactImage{{}, std::move(t.b), hash} : CompactImage{std::move(t.f), {}, hash};
 }
 
+struct OpenFile {
+    std::unique_ptr<FILE, int (*)(FILE*)> f{nullptr, std::fclose};
+    std::uintmax_t size = 0;
+};
+
+// The file opened for reading, with its size; the error names the path and the reason.
+Result<OpenFile> open_file(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) return Error{path + ": is a folder, not a file"};
+    OpenFile file;
+    file.f.reset(std::fopen(path.c_str(), "rb"));
+    if (!file.f) return Error{path + ": " + std::strerror(errno)};
+    file.size = std::filesystem::file_size(path, ec);
+    if (ec) return Error{path + ": " + ec.message()};
+    return file;
+}
+
 }  // namespace
 
 Result<std::vector<uint8_t>> read_file(const std::string& path) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) return Error{path + ": is a folder, not a file"};
-    std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
-    if (!f) return Error{path + ": " + std::strerror(errno)};
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) return Error{path + ": " + ec.message()};
+    auto file = open_file(path);
+    if (!file) return Error{file.error()};
+    FILE* f = file->f.get();
+    const std::uintmax_t size = file->size;
     if (size > kMaxFileBytes) return Error{path + ": the file is larger than 1 GiB"};
     std::vector<uint8_t> bytes(size);
-    if (size && std::fread(bytes.data(), 1, size, f.get()) != size) return Error{path + ": could not read the whole file"};
+    if (size && std::fread(bytes.data(), 1, size, f) != size) return Error{path + ": could not read the whole file"};
     return bytes;
 }
 
@@ -545,12 +560,10 @@ Result<CompactImage> decode_image_compact(const uint8_t* bytes, std::size_t size
 }
 
 Result<CompactImage> load_image_compact(const std::string& path, const ImageLimits& limits) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) return Error{path + ": is a folder, not a file"};
-    std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
-    if (!f) return Error{path + ": " + std::strerror(errno)};
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) return Error{path + ": " + ec.message()};
+    auto file = open_file(path);
+    if (!file) return Error{file.error()};
+    auto& f = file->f;
+    const std::uintmax_t size = file->size;
     // A binary PPM/PGM's samples go from the file straight into the image, so the file is never in
     // memory beside its pixels (a 16000x16000 PPM is 768 MB). Its header must lie in the first
     // 64 KiB; anything else is read whole and decoded.
