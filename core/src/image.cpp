@@ -116,16 +116,25 @@ struct Target {
 
 // ---- PNG (libpng) ----
 
+constexpr uint8_t kPngSignature[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
 struct PngInput {
-    const uint8_t* bytes;
-    std::size_t size, at;
+    const uint8_t* bytes;   // the whole file in memory, or
+    FILE* file;             // the file, read in order and hashed as it passes
+    std::uintmax_t size, at;
+    uint64_t hash;
     char message[200];
 };
 
-void png_read_memory(png_structp png, png_bytep out, png_size_t n) {
+void png_read_input(png_structp png, png_bytep out, png_size_t n) {
     auto* in = static_cast<PngInput*>(png_get_io_ptr(png));
     if (n > in->size - in->at) png_error(png, "the file ends early");
-    std::memcpy(out, in->bytes + in->at, n);
+    if (!in->file) {
+        std::memcpy(out, in->bytes + in->at, n);
+    } else {
+        if (std::fread(out, 1, n, in->file) != n) png_error(png, "the file could not be read to the end");
+        in->hash = fnv1a64(out, n, in->hash);
+    }
     in->at += n;
 }
 
@@ -153,7 +162,7 @@ bool png_decode(PngDecode& d) {
         return false;
     }
     png_set_user_limits(png, ImageLimits::kMaxSide, ImageLimits::kMaxSide);
-    png_set_read_fn(png, &d.in, png_read_memory);
+    png_set_read_fn(png, &d.in, png_read_input);
     png_read_info(png, info);
     png_set_expand(png);   // palette -> RGB, gray 1/2/4 bits -> 8, tRNS -> alpha
     if (png_get_bit_depth(png, info) == 16) png_set_swap(png);   // native-endian 16-bit samples
@@ -183,7 +192,12 @@ bool png_decode(PngDecode& d) {
     return true;
 }
 
-Status decode_png(const uint8_t* b, std::size_t n, const std::string& name, const ImageLimits& limits, Target& out) {
+// b: the file's first bytes (33 at least when the file has them); chunk_at(at, c) reads the 8 bytes
+// of length and type at offset at into c (false if it cannot).
+template <class ChunkAt>
+Status decode_png(const uint8_t* b, PngInput& in, const std::string& name, const ImageLimits& limits, Target& out,
+                  ChunkAt chunk_at) {
+    const std::uintmax_t n = in.size;
     if (n < 33 || std::memcmp(b + 12, "IHDR", 4) != 0) return damaged(name, "no PNG header");
     const int64_t w = be32(b + 16), h = be32(b + 20);
     if (auto st = check_limits(name, w, h, limits); !st) return Error{st.error};
@@ -194,22 +208,28 @@ Status decode_png(const uint8_t* b, std::size_t n, const std::string& name, cons
     // bytes than raw / 1032 cannot hold the image.
     uint64_t idat = 0;
     bool transparency = false;   // a tRNS chunk: libpng expands it to alpha
-    for (std::size_t at = 8; at + 12 <= n;) {
-        const uint32_t len = be32(b + at);
-        if (std::memcmp(b + at + 4, "IDAT", 4) == 0) idat += std::min<uint64_t>(len, n - at - 8);
-        if (std::memcmp(b + at + 4, "tRNS", 4) == 0) transparency = true;
-        if (std::memcmp(b + at + 4, "IEND", 4) == 0 || len > n - at - 12) break;
-        at += 12 + std::size_t(len);
+    uint8_t c[8];
+    for (std::uintmax_t at = 8; at + 12 <= n && chunk_at(at, c);) {
+        const uint32_t len = be32(c);
+        if (std::memcmp(c + 4, "IDAT", 4) == 0) idat += std::min<uint64_t>(len, n - at - 8);
+        if (std::memcmp(c + 4, "tRNS", 4) == 0) transparency = true;
+        if (std::memcmp(c + 4, "IEND", 4) == 0 || len > n - at - 12) break;
+        at += 12 + uint64_t(len);
     }
     const uint64_t raw = uint64_t(h) * (1 + (uint64_t(w) * channels * depth + 7) / 8);
     if (const uint64_t need = raw / 1032; idat < need) return truncated(name, w, h, need, idat, "compressed pixels");
-    PngDecode d{{b, n, 0, {0}}, &out, {}};
+    if (in.file && std::fseek(in.file, 0, SEEK_SET) != 0) return damaged(name, std::strerror(errno));
+    PngDecode d{in, &out, {}};
     out.bytes = out.bytes && depth <= 8 && (colour == 0 || colour == 2 || colour == 3) && !transparency;
     out.allocate(int(w), int(h));
     // Room for the largest row libpng can hand back (4 channels of 16 bits), or every row when
     // interlaced, so nothing allocates inside png_decode.
     d.rows.reserve(std::size_t(w) * 8 * (b[28] ? std::size_t(h) : 1));
     if (!png_decode(d)) return damaged(name, d.in.message);
+    in = d.in;
+    // The bytes after IEND count in the file's hash too.
+    if (in.file)
+        for (uint8_t tail[4096]; const std::size_t k = std::fread(tail, 1, sizeof tail, in.file);) in.hash = fnv1a64(tail, k, in.hash);
     return {};
 }
 
@@ -476,8 +496,10 @@ Status decode_with_stb(const uint8_t* b, std::size_t n, const std::string& name,
 }
 
 Status decode_checked(const uint8_t* b, std::size_t n, const std::string& name, const ImageLimits& limits, Target& out) {
-    static const uint8_t png_sig[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    if (n >= 8 && std::memcmp(b, png_sig, 8) == 0) return decode_png(b, n, name, limits, out);
+    if (n >= 8 && std::memcmp(b, kPngSignature, 8) == 0) {
+        PngInput in{b, nullptr, n, 0, kFnvBasis, {0}};
+        return decode_png(b, in, name, limits, out, [&](std::uintmax_t at, uint8_t* c) { return std::memcpy(c, b + at, 8), true; });
+    }
     if (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff) return decode_jpeg(b, n, name, limits, out);
     if (n >= 2 && b[0] == 'P' && (b[1] == '5' || b[1] == '6')) return decode_pnm(b, n, name, limits, out);
     int w = 0, h = 0;
@@ -564,9 +586,9 @@ Result<CompactImage> load_image_compact(const std::string& path, const ImageLimi
     if (!file) return Error{file.error()};
     auto& f = file->f;
     const std::uintmax_t size = file->size;
-    // A binary PPM/PGM's samples go from the file straight into the image, so the file is never in
-    // memory beside its pixels (a 16000x16000 PPM is 768 MB). Its header must lie in the first
-    // 64 KiB; anything else is read whole and decoded.
+    // A binary PPM/PGM's samples go from the file straight into the image, and libpng reads a PNG
+    // from the file, so the file is never in memory beside its pixels (a 16000x16000 PPM is 768 MB).
+    // A PPM header must lie in the first 64 KiB; other formats are read whole and decoded.
     std::vector<uint8_t> head(std::size_t(std::min<std::uintmax_t>(size, 1 << 16)));
     if (std::fread(head.data(), 1, head.size(), f.get()) != head.size()) return Error{path + ": could not read the file"};
     PnmHeader hd;
@@ -593,6 +615,20 @@ Result<CompactImage> load_image_compact(const std::string& path, const ImageLimi
         // The bytes after the samples count in the file's hash too.
         for (std::size_t k; (k = std::fread(head.data(), 1, head.size(), f.get())) > 0;) hash = fnv1a64(head.data(), k, hash);
         return compact(out, hash);
+    }
+    if (size <= kMaxFileBytes && head.size() >= 8 && std::memcmp(head.data(), kPngSignature, 8) == 0) {
+        // A PNG is read by libpng from the file too, after a walk over its chunk headers.
+        PngInput in{nullptr, f.get(), size, 0, kFnvBasis, {0}};
+        const auto chunk_at = [&](std::uintmax_t at, uint8_t* c) {
+            return std::fseek(f.get(), long(at), SEEK_SET) == 0 && std::fread(c, 1, 8, f.get()) == 8;
+        };
+        Target out{true, {}, {}};
+        try {
+            if (auto st = decode_png(head.data(), in, path, limits, out, chunk_at); !st) return Error{st.error};
+        } catch (const std::bad_alloc&) {
+            return Error{path + ": not enough memory to decode this image"};
+        }
+        return compact(out, in.hash);
     }
     f.reset();
     auto bytes = read_file(path);

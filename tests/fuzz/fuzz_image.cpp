@@ -1,5 +1,5 @@
 // libFuzzer: decode_image on any bytes must return an image or an error, never crash, overflow or
-// leak (run under ASan and UBSan). The compact decode, and for PPM/PGM the file reader, must agree
+// leak (run under ASan and UBSan). The compact decode, and for PPM/PGM and PNG the file reader, must agree
 // with it exactly: the same refusals and, widened to floats, the same values. Seeds: one small file
 // of each format in corpus/image.
 #include <sys/mman.h>
@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
             __builtin_trap();
     }
     same(image, ddpm::decode_image_compact(data, size, "fuzz", limits));
-    if (size >= 2 && data[0] == 'P') {
+    if (size >= 2 && (data[0] == 'P' || data[0] == 0x89)) {
         static const int fd = memfd_create("fuzz_image", 0);
         if (fd < 0 || ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != ssize_t(size)) __builtin_trap();
         same(image, ddpm::load_image_compact("/proc/self/fd/" + std::to_string(fd), limits));

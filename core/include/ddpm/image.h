@@ -61,12 +61,13 @@ struct CompactImage {
 };
 Result<CompactImage> decode_image_compact(const uint8_t* bytes, std::size_t size, const std::string& name,
                                           const ImageLimits& limits = {});
-// The same from a file; a binary PPM/PGM is read row by row, so its bytes are never held beside
-// its pixels.
+// The same from a file; a PNG or binary PPM/PGM is read from the file as it decodes, so its bytes
+// are never held beside its pixels.
 Result<CompactImage> load_image_compact(const std::string& path, const ImageLimits& limits = {});
 
 // FNV-1a, 64 bits (the input's content hash in manifests); h continues an earlier part's hash.
-uint64_t fnv1a64(const uint8_t* data, std::size_t size, uint64_t h = 0xcbf29ce484222325ull);
+constexpr uint64_t kFnvBasis = 0xcbf29ce484222325ull;
+uint64_t fnv1a64(const uint8_t* data, std::size_t size, uint64_t h = kFnvBasis);
 
 Rgb8 to_rgb8(const Image& image);
 Image from_rgb8(const Rgb8& rgb);
