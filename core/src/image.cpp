@@ -175,6 +175,7 @@ bool png_decode(PngDecode& d) {
     if (w != d.out->width() || h != d.out->height() || comp < 1 || comp > 4 ||
         row_bytes != std::size_t(w) * comp * (sixteen ? 2 : 1) || (d.out->bytes && (sixteen || comp == 2 || comp == 4)))
         png_error(png, "unexpected layout");
+    assert(d.rows.capacity() >= row_bytes * (passes == 1 ? 1 : std::size_t(h)) && "decode_png reserves the expanded rows");
     if (passes == 1) {
         d.rows.resize(row_bytes);
         for (int y = 0; y < h; ++y) {
@@ -222,9 +223,11 @@ Status decode_png(const uint8_t* b, PngInput& in, const std::string& name, const
     PngDecode d{in, &out, {}};
     out.bytes = out.bytes && depth <= 8 && (colour == 0 || colour == 2 || colour == 3) && !transparency;
     out.allocate(int(w), int(h));
-    // Room for the largest row libpng can hand back (4 channels of 16 bits), or every row when
-    // interlaced, so nothing allocates inside png_decode.
-    d.rows.reserve(std::size_t(w) * 8 * (b[28] ? std::size_t(h) : 1));
+    // Room for the row libpng hands back after png_set_expand (palette -> RGB, tRNS -> alpha), or
+    // every row when interlaced (so an interlaced file costs its expanded size twice), reserved here
+    // so nothing allocates inside png_decode.
+    const int expanded = (colour == 3 ? 3 : channels) + (transparency && colour <= 3 ? 1 : 0);
+    d.rows.reserve(std::size_t(w) * expanded * (depth == 16 ? 2 : 1) * (b[28] ? std::size_t(h) : 1));
     if (!png_decode(d)) return damaged(name, d.in.message);
     in = d.in;
     // The bytes after IEND count in the file's hash too.
