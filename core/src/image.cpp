@@ -446,6 +446,21 @@ Status check_bmp(const uint8_t* b, std::size_t n, const std::string& name, const
     const uint64_t row = (uint64_t(bw) * bpp + 31) / 32 * 4, need = row * uint64_t(bh);
     if (offset < 14 + hsz || offset > n) return damaged(name, "BMP pixel offset outside the file");
     if (n - offset < need) return truncated(name, bw, bh, need, n - offset, "pixels");
+    // stb_image leaves the palette entries past the file's own uninitialised and reads them for
+    // indices beyond it (found by fuzz_image: two decodes of one file differed), so every index
+    // must lie within the palette, whose size is computed as stb computes it.
+    if (bpp <= 8) {
+        const int64_t psize = hsz == 12 ? (int64_t(offset) - 14 - 24) / 3 : (int64_t(offset) - 14 - hsz) / 4;
+        if (psize < 1 || psize > 256) return damaged(name, "BMP palette missing or longer than 256 colours");
+        const uint8_t* p = b + offset;
+        for (int64_t y = 0; y < bh && psize < (int64_t(1) << bpp); ++y, p += row)
+            for (int64_t x = 0; x < bw; ++x) {
+                const int index = bpp == 8 ? p[x] : bpp == 4 ? (p[x / 2] >> (x % 2 ? 0 : 4)) & 15 : (p[x / 8] >> (7 - x % 8)) & 1;
+                if (index >= psize)
+                    return damaged(name, "a pixel's colour index " + std::to_string(index) + " is outside the BMP's palette of " +
+                                             std::to_string(psize));
+            }
+    }
     w = int(bw), h = int(bh);
     return {};
 }

@@ -415,3 +415,33 @@ TEST_CASE("every seed of the image fuzzer (each format and layout) decodes alike
     CHECK(files >= 17);
     CHECK(compact_bytes == 2 * 7);   // the seven opaque 8-bit seeds stay 8-bit on both paths (stb gives GIFs as RGBA)
 }
+
+TEST_CASE("a BMP whose colour indices run past its palette is refused (stb read its uninitialised entries)",
+          "[image][hostile]") {
+    // 8x2 pixels at 1 bit, a BITMAPINFOHEADER and `colours` palette entries (black, white, ...).
+    const auto bmp = [](int colours, uint8_t row0) {
+        std::string s = "BM";
+        const auto le = [&](uint32_t v, int bytes) {
+            for (int k = 0; k < bytes; ++k) s += char(v >> (8 * k));
+        };
+        const uint32_t offset = 14 + 40 + 4 * colours;
+        le(offset + 8, 4), le(0, 4), le(offset, 4);
+        le(40, 4), le(8, 4), le(2, 4), le(1, 2), le(1, 2), le(0, 4), le(8, 4), le(0, 4), le(0, 4), le(colours, 4), le(0, 4);
+        for (int c = 0; c < colours; ++c) le(c ? 0x00ffffff : 0, 4);
+        s += char(row0), s += std::string(3, '\0'), s += std::string(4, '\0');   // two rows of 4 bytes
+        return s;
+    };
+    auto two = decode(bmp(2, 0xf0));
+    REQUIRE(two.ok());
+    const Rgb8 rgb = to_rgb8(*two);
+    CHECK(rgb.pixels[0] == 0);   // bottom-up: the top row is the file's second, all index 0
+    CHECK(rgb.pixels[std::size_t(8 + 4) * 3] == 0);    // first row, fifth pixel: index 0, black
+    CHECK(rgb.pixels[std::size_t(8 + 0) * 3] == 255);  // first row, first pixel: index 1, white
+    // One colour: index 0 everywhere is fine, an index 1 is not.
+    CHECK(decode(bmp(1, 0x00)).ok());
+    auto one = decode(bmp(1, 0x01));
+    REQUIRE_FALSE(one.ok());
+    CHECK_THAT(one.error(), Catch::Contains("colour index 1 is outside the BMP's palette of 1"));
+    // No palette at all.
+    CHECK_THAT(decode(bmp(0, 0x00)).error(), Catch::Contains("palette missing"));
+}
